@@ -1,0 +1,62 @@
+# Beats By Redis. `make run` starts everything on its embedded defaults;
+# `make test` runs every test. Each target installs what it lacks.
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/beats
+REDIS_STACK := .redis-stack/bin/redis-server
+WEB_DIST := internal/webui/dist/index.html
+WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
+
+.PHONY: run build test test-go fuzz bench bench-quick tutorial web redis-stack chromium clean
+
+run: build
+	./$(BIN) serve $(ARGS)
+
+build: redis-stack web
+	$(GO) build -o $(BIN) ./cmd/beats
+
+redis-stack: $(REDIS_STACK)
+$(REDIS_STACK): scripts/install-redis-stack.sh
+	scripts/install-redis-stack.sh
+	@touch $(REDIS_STACK)
+
+# The dashboard is built with Vite into internal/webui/dist, which the Go
+# binary embeds. It is rebuilt when any web source is newer than the build.
+web: $(WEB_DIST)
+$(WEB_DIST): $(WEB_SOURCES)
+	@if [ -f web/package.json ]; then \
+		cd web && npm ci --no-audit --no-fund && npm run build; \
+	else \
+		echo "web/ has no package.json yet: serving the placeholder page"; \
+	fi
+	@touch internal/webui/dist/.gitkeep
+
+chromium:
+	@scripts/install-chromium.sh
+
+test: redis-stack web chromium
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 15m ./...
+
+# Short fuzz runs of every parser and escaper (each FUZZTIME long).
+FUZZTIME ?= 10s
+fuzz: redis-stack
+	@for pkg in $$(grep -rl --include='*_test.go' '^func Fuzz' internal | xargs -n1 dirname | sort -u); do \
+		for f in $$(grep -h '^func Fuzz' $$pkg/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz $$pkg $$f"; $(GO) test ./$$pkg -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) || exit 1; \
+		done; \
+	done
+
+bench: build
+	$(GO) run ./cmd/beatsbench --out BENCHMARKS.md --json bench-results.json
+
+bench-quick: build
+	$(GO) run ./cmd/beatsbench --quick --out BENCHMARKS.md --json bench-results.json
+
+tutorial:
+	@mkdir -p dist
+	cd tutorial && rm -f ../dist/beats-tutorial.zip && zip -qr ../dist/beats-tutorial.zip manifest.json *.md
+	@echo "wrote dist/beats-tutorial.zip"
+
+clean:
+	rm -rf bin dist test-artifacts

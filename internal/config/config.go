@@ -1,0 +1,155 @@
+// Package config holds the typed configuration of `beats serve`, read from
+// flags and the environment (flags win) and validated at start-up.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Serve is the configuration of `beats serve`.
+type Serve struct {
+	Addr          string        // listen address
+	RedisURL      string        // empty: start the embedded Redis Stack
+	DataDir       string        // embedded Redis data, AOF on
+	RedisStackDir string        // where scripts/install-redis-stack.sh put Redis Stack; empty: search
+	Feed          string        // auto | live | replay:FILE | synthetic[:PER_SECOND]
+	FeedURL       string        // base URL of the live Bandcamp API
+	Speed         float64       // pacing factor; 0 = as fast as possible
+	KeepTimes     bool          // replay: keep recorded times instead of re-timing to now
+	Retention     time.Duration // purchase documents and series keep this long
+	SecureCookies bool          // set Secure on cookies (served over TLS or behind a TLS proxy)
+	Origins       []string      // extra trusted origins for cross-origin checks
+	LogLevel      string        // debug | info | warn | error
+	LogJSON       bool          // JSON logs instead of text
+}
+
+// FeedKind is the part of Feed before any colon.
+func (c Serve) FeedKind() string {
+	kind, _, _ := strings.Cut(c.Feed, ":")
+	return kind
+}
+
+// FeedArg is the part of Feed after the colon (the replay file or synthetic rate).
+func (c Serve) FeedArg() string {
+	_, arg, _ := strings.Cut(c.Feed, ":")
+	return arg
+}
+
+// ParseServe reads flags from args, with defaults taken from the environment.
+func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Serve, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var c Serve
+	var retention, speed, origins string
+	fs := flag.NewFlagSet("beats serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", env("BEATS_ADDR", "127.0.0.1:8080"), "listen address (env BEATS_ADDR)")
+	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis Stack URL, redis:// or rediss://; empty starts an embedded Redis Stack (env REDIS_URL)")
+	fs.StringVar(&c.DataDir, "data-dir", env("BEATS_DATA_DIR", ".beats-data"), "data folder of the embedded Redis Stack (env BEATS_DATA_DIR)")
+	fs.StringVar(&c.RedisStackDir, "redis-stack-dir", env("BEATS_REDIS_STACK_DIR", ""), "Redis Stack install folder; empty searches for .redis-stack (env BEATS_REDIS_STACK_DIR)")
+	fs.StringVar(&c.Feed, "feed", env("BEATS_FEED", "auto"), "sales feed: auto, live, replay:FILE or synthetic[:PER_SECOND] (env BEATS_FEED)")
+	fs.StringVar(&c.FeedURL, "feed-url", env("BEATS_FEED_URL", "https://bandcamp.com"), "base URL of the Bandcamp API (env BEATS_FEED_URL)")
+	fs.StringVar(&speed, "speed", env("BEATS_SPEED", "1"), "pace sales by their recorded gaps divided by this; 0 = as fast as possible (env BEATS_SPEED)")
+	fs.BoolVar(&c.KeepTimes, "keep-times", env("BEATS_KEEP_TIMES", "") == "true", "replay: keep the recorded times instead of moving them to now (env BEATS_KEEP_TIMES=true)")
+	fs.StringVar(&retention, "retention", env("BEATS_RETENTION", "720h"), "how long purchases and series are kept (env BEATS_RETENTION)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("BEATS_SECURE_COOKIES", "") == "true", "mark cookies Secure: set when served over HTTPS or behind a TLS proxy (env BEATS_SECURE_COOKIES=true)")
+	fs.StringVar(&origins, "trusted-origins", env("BEATS_TRUSTED_ORIGINS", ""), "comma-separated extra origins allowed to post and open the WebSocket (env BEATS_TRUSTED_ORIGINS)")
+	fs.StringVar(&c.LogLevel, "log-level", env("BEATS_LOG_LEVEL", "info"), "debug, info, warn or error (env BEATS_LOG_LEVEL)")
+	fs.BoolVar(&c.LogJSON, "log-json", env("BEATS_LOG_JSON", "") == "true", "log JSON lines (env BEATS_LOG_JSON=true)")
+	if err := fs.Parse(args); err != nil {
+		return Serve{}, err
+	}
+	if fs.NArg() > 0 {
+		return Serve{}, fmt.Errorf("config: unexpected arguments %q", fs.Args())
+	}
+	var err error
+	if c.Speed, err = strconv.ParseFloat(speed, 64); err != nil {
+		return Serve{}, fmt.Errorf("config: --speed %q: not a number", speed)
+	}
+	if c.Retention, err = parseDuration(retention); err != nil {
+		return Serve{}, fmt.Errorf("config: --retention %q: %w", retention, err)
+	}
+	for _, o := range strings.Split(origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.Origins = append(c.Origins, o)
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate reports the first thing wrong with c.
+func (c Serve) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("--addr %q: %w", c.Addr, err))
+	}
+	if c.RedisURL != "" {
+		u, err := url.Parse(c.RedisURL)
+		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+			errs = append(errs, fmt.Errorf("REDIS_URL must be redis:// or rediss://"))
+		}
+	} else if c.DataDir == "" {
+		errs = append(errs, errors.New("--data-dir is needed for the embedded Redis Stack"))
+	}
+	switch c.FeedKind() {
+	case "auto", "live":
+	case "replay":
+		if c.FeedArg() == "" {
+			errs = append(errs, errors.New("--feed replay:FILE needs a file"))
+		} else if _, err := os.Stat(c.FeedArg()); err != nil {
+			errs = append(errs, fmt.Errorf("--feed replay: %w", err))
+		}
+	case "synthetic":
+		if arg := c.FeedArg(); arg != "" {
+			if rate, err := strconv.ParseFloat(arg, 64); err != nil || rate <= 0 {
+				errs = append(errs, fmt.Errorf("--feed synthetic:%s: the rate must be a positive number of purchases a second", arg))
+			}
+		}
+	default:
+		errs = append(errs, fmt.Errorf("--feed %q: want auto, live, replay:FILE or synthetic[:PER_SECOND]", c.Feed))
+	}
+	if c.Speed < 0 {
+		errs = append(errs, errors.New("--speed must be 0 or more"))
+	}
+	if c.Retention < time.Minute {
+		errs = append(errs, errors.New("--retention must be at least a minute"))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// parseDuration accepts Go durations and a day suffix ("30d").
+func parseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.ParseFloat(days, 64)
+		if err != nil {
+			return 0, fmt.Errorf("not a duration")
+		}
+		return time.Duration(n * float64(24*time.Hour)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("not a duration")
+	}
+	return d, nil
+}

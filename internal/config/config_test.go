@@ -1,0 +1,58 @@
+package config
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseServe(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, c Serve)
+	}{
+		{name: "defaults", check: func(t *testing.T, c Serve) {
+			if c.Addr != "127.0.0.1:8080" || c.Feed != "auto" || c.Speed != 1 || c.Retention != 30*24*time.Hour || c.RedisURL != "" {
+				t.Fatalf("defaults = %+v", c)
+			}
+		}},
+		{name: "env", env: map[string]string{"BEATS_ADDR": ":9000", "REDIS_URL": "rediss://u:p@h:6380", "BEATS_FEED": "synthetic:5", "BEATS_SPEED": "0"}, check: func(t *testing.T, c Serve) {
+			if c.Addr != ":9000" || c.RedisURL != "rediss://u:p@h:6380" || c.FeedKind() != "synthetic" || c.FeedArg() != "5" || c.Speed != 0 {
+				t.Fatalf("from env = %+v", c)
+			}
+		}},
+		{name: "flags beat env", args: []string{"--feed", "live", "--retention", "2d"}, env: map[string]string{"BEATS_FEED": "synthetic"}, check: func(t *testing.T, c Serve) {
+			if c.Feed != "live" || c.Retention != 48*time.Hour {
+				t.Fatalf("flags = %+v", c)
+			}
+		}},
+		{name: "bad feed", args: []string{"--feed", "kafka"}, wantErr: "--feed"},
+		{name: "missing replay file", args: []string{"--feed", "replay:/nope.jsonl"}, wantErr: "replay"},
+		{name: "bad rate", args: []string{"--feed", "synthetic:-1"}, wantErr: "rate"},
+		{name: "bad url", args: []string{"--redis-url", "http://x"}, wantErr: "REDIS_URL"},
+		{name: "bad speed", args: []string{"--speed", "fast"}, wantErr: "--speed"},
+		{name: "negative speed", args: []string{"--speed", "-2"}, wantErr: "--speed"},
+		{name: "bad retention", args: []string{"--retention", "soon"}, wantErr: "--retention"},
+		{name: "bad addr", args: []string{"--addr", "8080"}, wantErr: "--addr"},
+		{name: "stray argument", args: []string{"extra"}, wantErr: "unexpected"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseServe(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want it to mention %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
