@@ -1,0 +1,80 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// Error is an error with the HTTP status and message a client should see.
+type Error struct {
+	Status     int
+	Message    string
+	RetryAfter time.Duration // sent as Retry-After with 429 and 503
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// BadRequest is a 400 with a message for the client.
+func BadRequest(msg string) error { return &Error{Status: http.StatusBadRequest, Message: msg} }
+
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle adapts a handlerFunc, sending any error through writeError.
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// statusOf is the one place that maps errors to HTTP statuses.
+func statusOf(err error) (status int, msg string, retryAfter time.Duration) {
+	var he *Error
+	switch {
+	case errors.As(err, &he):
+		return he.Status, he.Message, he.RetryAfter
+	case errors.Is(err, purchases.ErrNotFound):
+		return http.StatusNotFound, "not found", 0
+	case errors.Is(err, purchases.ErrBadQuery):
+		return http.StatusBadRequest, err.Error(), 0
+	case errors.Is(err, context.Canceled):
+		return 499, "request canceled", 0 // the client went away; nginx's code
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, "timed out, try again", time.Second
+	}
+	return http.StatusInternalServerError, "internal error", 0
+}
+
+// writeError answers {"error": msg} and logs server-side failures.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg, retryAfter := statusOf(err)
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	} else {
+		s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((retryAfter+time.Second-1)/time.Second)))
+	}
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// writeJSON sends v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// discardLogger is used when no logger is given.
+var discardLogger = slog.New(slog.DiscardHandler)

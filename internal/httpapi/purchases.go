@@ -1,0 +1,122 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// GET /purchase/search?term=...: up to 10 purchases matching term, newest first.
+func (s *Server) searchPurchases(w http.ResponseWriter, r *http.Request) error {
+	found, err := s.Purchases.Search(r.Context(), r.URL.Query().Get("term"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, found)
+}
+
+// GET /purchases: the 10 most recent purchases.
+func (s *Server) recentPurchases(w http.ResponseWriter, r *http.Request) error {
+	recent, err := s.Purchases.Recent(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, recent)
+}
+
+// GET /purchases/history[?from=ms&to=ms&bucket=ms]: [{x, y}] from sales_ts.
+func (s *Server) purchaseHistory(w http.ResponseWriter, r *http.Request) error {
+	q, err := historyQuery(r)
+	if err != nil {
+		return err
+	}
+	points, err := s.Purchases.History(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, points)
+}
+
+// GET /purchases/revenue[?from=ms&to=ms&bucket=ms]: [{x, y}] in USD.
+func (s *Server) purchaseRevenue(w http.ResponseWriter, r *http.Request) error {
+	q, err := historyQuery(r)
+	if err != nil {
+		return err
+	}
+	points, err := s.Purchases.Revenue(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, points)
+}
+
+// GET /purchases/top-sellers: {labels, series} of the top 5 artists by USD.
+func (s *Server) topSellers(w http.ResponseWriter, r *http.Request) error {
+	chart, err := s.Purchases.TopSellers(r.Context(), 5)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, chart)
+}
+
+// byCountryWindows are the windows the map offers; a fixed set keeps the
+// query cheap and cacheable.
+var byCountryWindows = map[string]time.Duration{
+	"5m": 5 * time.Minute, "15m": 15 * time.Minute, "1h": time.Hour,
+	"6h": 6 * time.Hour, "24h": 24 * time.Hour, "7d": 7 * 24 * time.Hour, "30d": 30 * 24 * time.Hour,
+}
+
+// GET /purchases/by-country[?window=1h]: purchases and USD per country.
+func (s *Server) purchasesByCountry(w http.ResponseWriter, r *http.Request) error {
+	window := r.URL.Query().Get("window")
+	if window == "" {
+		window = "1h"
+	}
+	span, ok := byCountryWindows[window]
+	if !ok {
+		return BadRequest("window must be one of 5m, 15m, 1h, 6h, 24h, 7d, 30d")
+	}
+	since := float64(time.Now().Add(-span).UnixNano()) / 1e9
+	countries, err := s.Purchases.ByCountry(r.Context(), since)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"window": window, "countries": countries})
+}
+
+// historyQuery reads from, to and bucket (milliseconds) and checks them.
+func historyQuery(r *http.Request) (purchases.HistoryQuery, error) {
+	var q purchases.HistoryQuery
+	for _, p := range []struct {
+		name string
+		dst  *int64
+	}{{"from", &q.FromMS}, {"to", &q.ToMS}, {"bucket", &q.BucketMS}} {
+		raw := r.URL.Query().Get(p.name)
+		if raw == "" {
+			continue
+		}
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 0 {
+			return q, BadRequest(p.name + " must be a whole number of milliseconds, 0 or more")
+		}
+		*p.dst = n
+	}
+	if q.ToMS > 0 && q.FromMS > q.ToMS {
+		return q, BadRequest("from must not be after to")
+	}
+	if q.BucketMS > 0 && q.BucketMS < 1000 {
+		return q, BadRequest("bucket must be at least 1000 ms")
+	}
+	return q, nil
+}
+
+// GET /feed/status: where sales come from.
+func (s *Server) feedStatus(w http.ResponseWriter, r *http.Request) error {
+	status := FeedStatus{}
+	if s.Feed != nil {
+		status = s.Feed(r.Context())
+	}
+	return writeJSON(w, http.StatusOK, status)
+}

@@ -1,0 +1,58 @@
+// Package httpapi is the HTTP face of the app: every route is in routes.go,
+// handlers return errors, and errors.go maps them to statuses in one place.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// PurchaseReader is what the purchases routes need.
+type PurchaseReader interface {
+	Search(ctx context.Context, term string) ([]purchases.Purchase, error)
+	Recent(ctx context.Context) ([]purchases.Purchase, error)
+	History(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
+	Revenue(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
+	TopSellers(ctx context.Context, n int) (purchases.TopSellersChart, error)
+	ByCountry(ctx context.Context, sinceSec float64) ([]purchases.CountrySales, error)
+}
+
+// FeedStatus tells the dashboard where sales come from.
+type FeedStatus struct {
+	Mode    string `json:"mode"`    // live, replay or synthetic; "" when this instance does not know yet
+	Running bool   `json:"running"` // some instance holds the feed lease
+}
+
+// Deps are what the server is built from.
+type Deps struct {
+	Logger    *slog.Logger
+	Purchases PurchaseReader
+	// Live is the WebSocket handler (internal/realtime).
+	Live http.Handler
+	// Ready reports whether this instance can serve (Redis, index, feed).
+	Ready func(ctx context.Context) error
+	// Feed reports the feed's mode and state.
+	Feed func(ctx context.Context) FeedStatus
+	// Metrics serves Prometheus metrics.
+	Metrics http.Handler
+	// Web serves the built dashboard's files.
+	Web http.FileSystem
+}
+
+// Server holds the routes' dependencies.
+type Server struct {
+	Deps
+	log *slog.Logger
+}
+
+// New returns a server over d.
+func New(d Deps) *Server {
+	s := &Server{Deps: d, log: d.Logger}
+	if s.log == nil {
+		s.log = discardLogger
+	}
+	return s
+}

@@ -1,0 +1,233 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// ProcessorOptions tune a Processor; zero values take the defaults.
+type ProcessorOptions struct {
+	Consumer  string        // this consumer's name in the group; unique per instance
+	Batch     int           // entries per XREADGROUP (default 200)
+	Block     time.Duration // XREADGROUP BLOCK (default 2 s)
+	ClaimIdle time.Duration // reclaim entries pending this long (default 30 s)
+	Logger    *slog.Logger
+	// Stored is called with the number of new purchases after each batch.
+	Stored func(n int)
+}
+
+// Processor is one consumer of the group that stores purchases.
+type Processor struct {
+	rdb   redis.UniversalClient
+	saver *purchases.Saver
+	opt   ProcessorOptions
+}
+
+// NewProcessor returns a Processor storing with saver.
+func NewProcessor(rdb redis.UniversalClient, saver *purchases.Saver, opt ProcessorOptions) *Processor {
+	if opt.Batch <= 0 {
+		opt.Batch = 200
+	}
+	if opt.Block <= 0 {
+		opt.Block = 2 * time.Second
+	}
+	if opt.ClaimIdle <= 0 {
+		opt.ClaimIdle = 30 * time.Second
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Stored == nil {
+		opt.Stored = func(int) {}
+	}
+	return &Processor{rdb: rdb, saver: saver, opt: opt}
+}
+
+// EnsureGroup creates the consumer group, reading the stream from its start
+// so that purchases published before the group existed are stored too.
+func EnsureGroup(ctx context.Context, rdb redis.UniversalClient) error {
+	err := rdb.XGroupCreateMkStream(ctx, purchases.Stream, purchases.ConsumerGroup, "0").Err()
+	if err != nil && !strings.Contains(err.Error(), "BUSYGROUP") {
+		return fmt.Errorf("ingest: XGROUP CREATE: %w", err)
+	}
+	return nil
+}
+
+// Run reads and stores entries until ctx ends. It first finishes the
+// entries this consumer had read but not acknowledged (after a restart under
+// the same name), then reads new ones, and now and then reclaims entries
+// that other, dead consumers left pending.
+func (p *Processor) Run(ctx context.Context) error {
+	if err := EnsureGroup(ctx, p.rdb); err != nil {
+		return err
+	}
+	if err := purchases.LoadScript(ctx, p.rdb); err != nil {
+		return err
+	}
+	lastClaim := time.Time{}
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		if time.Since(lastClaim) > p.opt.ClaimIdle/2 {
+			if _, err := p.Reclaim(ctx); err != nil && ctx.Err() == nil {
+				p.opt.Logger.Warn("ingest: reclaim failed", "err", err)
+			}
+			lastClaim = time.Now()
+		}
+		n, err := p.ReadOnce(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			p.opt.Logger.Warn("ingest: read failed, retrying", "err", err, "in", backoff)
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, 5*time.Second)
+			continue
+		}
+		backoff = 100 * time.Millisecond
+		_ = n
+	}
+	return nil
+}
+
+// ReadOnce reads one batch of new entries (blocking up to Block) and stores
+// them. It returns how many entries it handled.
+func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
+	streams, err := p.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group:    purchases.ConsumerGroup,
+		Consumer: p.opt.Consumer,
+		Streams:  []string{purchases.Stream, ">"},
+		Count:    int64(p.opt.Batch),
+		Block:    p.opt.Block,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), "NOGROUP") {
+			return 0, EnsureGroup(ctx, p.rdb)
+		}
+		return 0, fmt.Errorf("ingest: XREADGROUP: %w", err)
+	}
+	var msgs []redis.XMessage
+	for _, s := range streams {
+		msgs = append(msgs, s.Messages...)
+	}
+	return len(msgs), p.handle(ctx, msgs)
+}
+
+// Reclaim takes over entries pending longer than ClaimIdle (their consumer
+// died between reading and acknowledging) and stores them.
+func (p *Processor) Reclaim(ctx context.Context) (int, error) {
+	total := 0
+	start := "0-0"
+	for {
+		msgs, next, err := p.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+			Stream:   purchases.Stream,
+			Group:    purchases.ConsumerGroup,
+			Consumer: p.opt.Consumer,
+			MinIdle:  p.opt.ClaimIdle,
+			Start:    start,
+			Count:    int64(p.opt.Batch),
+		}).Result()
+		if err != nil {
+			if strings.Contains(err.Error(), "NOGROUP") {
+				return total, nil
+			}
+			return total, fmt.Errorf("ingest: XAUTOCLAIM: %w", err)
+		}
+		if len(msgs) > 0 {
+			p.opt.Logger.Info("ingest: reclaimed pending purchases", "count", len(msgs))
+			if err := p.handle(ctx, msgs); err != nil {
+				return total, err
+			}
+			total += len(msgs)
+		}
+		if next == "0-0" || next == "" {
+			return total, nil
+		}
+		start = next
+	}
+}
+
+// handle stores a batch: one pipeline of save scripts, then one XACK for
+// every entry that is stored (new or already there). An entry that cannot
+// be decoded is copied to the dead-letter stream before it is acknowledged,
+// so nothing is lost; one whose save failed stays pending for a retry.
+func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	pipe := p.rdb.Pipeline()
+	saves := make([]*redis.Cmd, len(msgs))
+	var done []string
+	for i, m := range msgs {
+		item, err := decodeEntry(m)
+		if err == nil {
+			saves[i], err = p.saver.Queue(ctx, pipe, purchases.Normalize(item))
+		}
+		if err != nil {
+			p.opt.Logger.Warn("ingest: undecodable entry moved to dead letters", "id", m.ID, "err", err)
+			pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.DeadStream, MaxLen: 10_000, Approx: true,
+				Values: map[string]any{"entry": m.ID, "error": err.Error(), "values": fmt.Sprint(m.Values)}})
+			done = append(done, m.ID)
+		}
+	}
+	_, err := pipe.Exec(ctx)
+	var replyErr redis.Error
+	if err != nil && !errors.As(err, &replyErr) {
+		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
+	}
+	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
+		if err := purchases.LoadScript(ctx, p.rdb); err != nil {
+			return err
+		}
+		return p.handle(ctx, msgs) // the guard makes the repeat harmless
+	}
+	stored := 0
+	for i, cmd := range saves {
+		if cmd == nil {
+			continue
+		}
+		n, err := cmd.Int()
+		if err != nil {
+			p.opt.Logger.Warn("ingest: save failed, left pending for retry", "id", msgs[i].ID, "err", err)
+			continue
+		}
+		stored += n
+		done = append(done, msgs[i].ID)
+	}
+	if len(done) > 0 {
+		if err := p.rdb.XAck(ctx, purchases.Stream, purchases.ConsumerGroup, done...).Err(); err != nil {
+			return fmt.Errorf("ingest: XACK %d: %w", len(done), err)
+		}
+	}
+	p.opt.Stored(stored)
+	return nil
+}
+
+// decodeEntry reads the feed item an entry carries.
+func decodeEntry(m redis.XMessage) (feed.Item, error) {
+	raw, _ := m.Values["item"].(string)
+	if raw == "" {
+		return feed.Item{}, errors.New("entry has no item field")
+	}
+	var it feed.Item
+	if err := json.Unmarshal([]byte(raw), &it); err != nil {
+		return feed.Item{}, fmt.Errorf("decode item: %w", err)
+	}
+	it.ID, _ = m.Values["id"].(string)
+	return it, nil
+}

@@ -1,0 +1,54 @@
+// Package ingest moves purchases from the feed into Redis: the publisher
+// XADDs each purchased item to the purchases stream, and the processor, a
+// member of a consumer group, stores them exactly once.
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// StreamMaxLen bounds the purchases stream (approximately, which is cheap):
+// entries are only needed until the consumer group has stored them.
+const StreamMaxLen = 100_000
+
+// Publisher adds sales to the purchases stream.
+type Publisher struct {
+	rdb redis.UniversalClient
+}
+
+// NewPublisher returns a Publisher writing to rdb.
+func NewPublisher(rdb redis.UniversalClient) *Publisher { return &Publisher{rdb: rdb} }
+
+// Publish XADDs every item of a sale, in one round trip.
+func (p *Publisher) Publish(ctx context.Context, sale feed.Sale) error {
+	if len(sale.Items) == 0 {
+		return nil
+	}
+	pipe := p.rdb.Pipeline()
+	for _, it := range sale.Items {
+		if it.ID == "" {
+			it.ID = feed.PurchaseID(it.UTCDate, it.URL)
+		}
+		raw, err := json.Marshal(it)
+		if err != nil {
+			return fmt.Errorf("ingest: encode %s: %w", it.ID, err)
+		}
+		pipe.XAdd(ctx, &redis.XAddArgs{
+			Stream: purchases.Stream,
+			MaxLen: StreamMaxLen,
+			Approx: true,
+			Values: []any{"id", it.ID, "item", raw},
+		})
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("ingest: XADD %d items: %w", len(sale.Items), err)
+	}
+	return nil
+}

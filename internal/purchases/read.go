@@ -1,0 +1,197 @@
+package purchases
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Reader answers the dashboard's questions about stored purchases.
+type Reader struct {
+	rdb redis.UniversalClient
+}
+
+// NewReader returns a Reader over rdb.
+func NewReader(rdb redis.UniversalClient) *Reader { return &Reader{rdb: rdb} }
+
+// MaxResults is the most purchases a search or the recent list returns.
+const MaxResults = 10
+
+// Search returns up to MaxResults purchases matching term, newest first.
+func (r *Reader) Search(ctx context.Context, term string) ([]Purchase, error) {
+	query, err := SearchQuery(term)
+	if err != nil {
+		return nil, err
+	}
+	return r.newest(ctx, query)
+}
+
+// Recent returns the MaxResults most recent purchases.
+func (r *Reader) Recent(ctx context.Context) ([]Purchase, error) {
+	return r.newest(ctx, "*")
+}
+
+func (r *Reader) newest(ctx context.Context, query string) ([]Purchase, error) {
+	res, err := r.rdb.FTSearchWithArgs(ctx, IndexAlias, query, &redis.FTSearchOptions{
+		SortBy:         []redis.FTSearchSortBy{{FieldName: "utc_date_raw", Desc: true}},
+		Limit:          MaxResults,
+		DialectVersion: 2,
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("purchases: FT.SEARCH %q: %w", query, err)
+	}
+	out := make([]Purchase, 0, len(res.Docs))
+	for _, d := range res.Docs {
+		var p Purchase
+		if err := json.Unmarshal([]byte(d.Fields["$"]), &p); err != nil {
+			return nil, fmt.Errorf("purchases: decode %s: %w", d.ID, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// TopSellersChart is the shape /purchases/top-sellers answers and the pie
+// chart reads: artists and their USD totals, highest first.
+type TopSellersChart struct {
+	Labels []string  `json:"labels"`
+	Series []float64 `json:"series"`
+}
+
+// TopSellers returns the n artists with the most sales in USD.
+func (r *Reader) TopSellers(ctx context.Context, n int) (TopSellersChart, error) {
+	zs, err := r.rdb.ZRevRangeWithScores(ctx, TopSellers, 0, int64(n-1)).Result()
+	if err != nil {
+		return TopSellersChart{}, fmt.Errorf("purchases: ZREVRANGE %s: %w", TopSellers, err)
+	}
+	chart := TopSellersChart{Labels: make([]string, 0, len(zs)), Series: make([]float64, 0, len(zs))}
+	for _, z := range zs {
+		name, _ := z.Member.(string)
+		chart.Labels = append(chart.Labels, name)
+		chart.Series = append(chart.Series, round2(z.Score))
+	}
+	return chart, nil
+}
+
+// Point is one sample of the sales chart: x in milliseconds, y the value.
+type Point struct {
+	X int64   `json:"x"`
+	Y float64 `json:"y"`
+}
+
+// HistoryQuery selects a span of a series; zero values mean the whole range
+// and raw samples (one a minute).
+type HistoryQuery struct {
+	FromMS, ToMS int64
+	BucketMS     int64 // sums samples into buckets this wide
+}
+
+// History returns purchases per window from sales_ts.
+func (r *Reader) History(ctx context.Context, q HistoryQuery) ([]Point, error) {
+	return r.series(ctx, SalesSeries, q)
+}
+
+// Revenue returns USD per window from sales_usd_ts.
+func (r *Reader) Revenue(ctx context.Context, q HistoryQuery) ([]Point, error) {
+	return r.series(ctx, RevenueSeries, q)
+}
+
+func (r *Reader) series(ctx context.Context, key string, q HistoryQuery) ([]Point, error) {
+	args := []any{"TS.RANGE", key, "-", "+"}
+	if q.FromMS > 0 {
+		args[2] = q.FromMS
+	}
+	if q.ToMS > 0 {
+		args[3] = q.ToMS
+	}
+	if q.BucketMS > 0 {
+		args = append(args, "AGGREGATION", "sum", q.BucketMS)
+	}
+	rows, err := r.rdb.Do(ctx, args...).Slice()
+	if err != nil {
+		if redis.HasErrorPrefix(err, "ERR TSDB: the key does not exist") {
+			return []Point{}, nil
+		}
+		return nil, fmt.Errorf("purchases: TS.RANGE %s: %w", key, err)
+	}
+	points := make([]Point, 0, len(rows))
+	for _, row := range rows {
+		pair, ok := row.([]any)
+		if !ok || len(pair) != 2 {
+			continue
+		}
+		ts, _ := pair[0].(int64)
+		points = append(points, Point{X: ts, Y: round2(toFloat(pair[1]))})
+	}
+	return points, nil
+}
+
+// CountrySales is one country's purchases in a window, for the map.
+type CountrySales struct {
+	Code      string  `json:"code"`
+	Name      string  `json:"name"`
+	Purchases int64   `json:"purchases"`
+	USD       float64 `json:"usd"`
+}
+
+// ByCountry sums purchases per country since sinceSec (epoch seconds).
+func (r *Reader) ByCountry(ctx context.Context, sinceSec float64) ([]CountrySales, error) {
+	rows, err := r.rdb.Do(ctx, "FT.AGGREGATE", IndexAlias,
+		fmt.Sprintf("@utc_date_raw:[%f +inf]", sinceSec),
+		"LOAD", "1", "@country",
+		"GROUPBY", "1", "@country_code",
+		"REDUCE", "COUNT", "0", "AS", "purchases",
+		"REDUCE", "SUM", "1", "@amount_paid_usd", "AS", "usd",
+		"REDUCE", "FIRST_VALUE", "1", "@country", "AS", "name",
+		"SORTBY", "2", "@purchases", "DESC",
+		"LIMIT", "0", "300",
+		"DIALECT", "2",
+	).Slice()
+	if err != nil {
+		return nil, fmt.Errorf("purchases: FT.AGGREGATE by country: %w", err)
+	}
+	out := []CountrySales{}
+	for _, row := range rows[min(1, len(rows)):] { // rows[0] is the count
+		fields, ok := row.([]any)
+		if !ok {
+			continue
+		}
+		var c CountrySales
+		for i := 0; i+1 < len(fields); i += 2 {
+			k, _ := fields[i].(string)
+			v := fields[i+1]
+			switch k {
+			case "country_code":
+				c.Code, _ = v.(string)
+			case "name":
+				c.Name, _ = v.(string)
+			case "purchases":
+				c.Purchases = int64(toFloat(v))
+			case "usd":
+				c.USD = round2(toFloat(v))
+			}
+		}
+		if c.Code != "" {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	case string:
+		var f float64
+		if _, err := fmt.Sscan(x, &f); err == nil && !math.IsNaN(f) {
+			return f
+		}
+	}
+	return 0
+}

@@ -1,0 +1,83 @@
+package purchases
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// saveScript stores one purchase and applies its counters atomically, once
+// per purchase id: a retried or reclaimed stream entry finds the document
+// and changes nothing. See save.lua for the steps.
+//
+//go:embed save.lua
+var saveLua string
+
+var saveScript = redis.NewScript(saveLua)
+
+// Saver stores purchases with their counters, exactly once per id.
+type Saver struct {
+	rdb       redis.UniversalClient
+	retention time.Duration
+	now       func() time.Time
+}
+
+// NewSaver returns a Saver whose documents and series keep retention.
+func NewSaver(rdb redis.UniversalClient, retention time.Duration) *Saver {
+	return &Saver{rdb: rdb, retention: retention, now: time.Now}
+}
+
+// Queue adds the save of p to a pipeline; the command's result is 1 when p
+// was new and 0 when it was stored before.
+func (s *Saver) Queue(ctx context.Context, pipe redis.Pipeliner, p Purchase) (*redis.Cmd, error) {
+	doc, err := json.Marshal(stored{Purchase: p, SearchText: p.searchText()})
+	if err != nil {
+		return nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
+	}
+	// One sample per feed window: the feed answers in minutes, so the minute
+	// a purchase falls in is its window, whichever answer delivered it.
+	window := int64(math.Floor(p.UTCDateRaw/60)) * 60_000
+	retentionMS := s.retention.Milliseconds()
+	inSeries := 0
+	if window >= s.now().Add(-s.retention).UnixMilli() {
+		inSeries = 1 // a series refuses samples older than its retention
+	}
+	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream}
+	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize}
+	return saveScript.EvalSha(ctx, pipe, keys, args...), nil
+}
+
+// Save stores one purchase; it reports whether p was new.
+func (s *Saver) Save(ctx context.Context, p Purchase) (bool, error) {
+	pipe := s.rdb.Pipeline()
+	cmd, err := s.Queue(ctx, pipe, p)
+	if err != nil {
+		return false, err
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !redis.HasErrorPrefix(err, "NOSCRIPT") {
+		return false, fmt.Errorf("purchases: save %s: %w", p.ID, err)
+	} else if err != nil {
+		if err := saveScript.Load(ctx, s.rdb).Err(); err != nil {
+			return false, fmt.Errorf("purchases: load script: %w", err)
+		}
+		return s.Save(ctx, p)
+	}
+	n, err := cmd.Int()
+	return n == 1, err
+}
+
+// LoadScript makes sure Redis has the save script, so pipelines can EVALSHA it.
+func LoadScript(ctx context.Context, rdb redis.UniversalClient) error {
+	if err := saveScript.Load(ctx, rdb).Err(); err != nil {
+		return fmt.Errorf("purchases: load save script: %w", err)
+	}
+	return nil
+}
+
+// round2 rounds to cents, so float noise never reaches the counters.
+func round2(f float64) float64 { return math.Round(f*100) / 100 }

@@ -1,0 +1,19 @@
+-- Store one purchase and apply its counters, exactly once per purchase id.
+-- KEYS: 1 purchase:<id>  2 top-sellers  3 sales_ts  4 sales_usd_ts  5 purchases:live
+-- ARGV: 1 document JSON  2 document TTL (s)  3 artist  4 amount in USD
+--       5 window start (ms)  6 series retention (ms)  7 1 = add to the series
+--       8 approximate length of the live stream
+-- A script runs atomically, so a consumer that dies can leave a purchase
+-- either fully counted or not at all; the EXISTS guard makes a retry a no-op.
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('JSON.SET', KEYS[1], '$', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('ZINCRBY', KEYS[2], ARGV[4], ARGV[3])
+if ARGV[7] == '1' then
+  redis.call('TS.ADD', KEYS[3], ARGV[5], 1, 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
+  redis.call('TS.ADD', KEYS[4], ARGV[5], ARGV[4], 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
+end
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'doc', ARGV[1])
+return 1

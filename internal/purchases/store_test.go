@@ -1,0 +1,238 @@
+package purchases_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/redistest"
+)
+
+// item makes a feed item with the fields the tests care about.
+func item(at time.Time, artist, title, country, code string, usd float64) feed.Item {
+	return feed.Item{
+		UTCDate: float64(at.UnixMicro()) / 1e6, ArtistName: artist, ItemType: "a",
+		ItemDescription: title, Currency: "USD", AmountPaid: usd, ItemPrice: usd, AmountPaidUSD: usd,
+		Country: country, CountryCode: code, URL: "//x.bandcamp.com/album/" + title,
+		AmountPaidFmt: "$1", ArtURL: "https://f4.bcbits.com/img/a1_7.jpg",
+	}
+}
+
+// setup starts a fresh Redis Stack with the index and series in place.
+func setup(t *testing.T) (*redis.Client, *purchases.Saver, *purchases.Reader) {
+	t.Helper()
+	ctx := context.Background()
+	rdb := redistest.New(t)
+	if err := purchases.EnsureIndex(ctx, rdb); err != nil {
+		t.Fatal(err)
+	}
+	if err := purchases.EnsureSeries(ctx, rdb, (30 * 24 * time.Hour).Milliseconds()); err != nil {
+		t.Fatal(err)
+	}
+	return rdb, purchases.NewSaver(rdb, 30*24*time.Hour), purchases.NewReader(rdb)
+}
+
+func save(t *testing.T, s *purchases.Saver, items ...feed.Item) {
+	t.Helper()
+	for _, it := range items {
+		if _, err := s.Save(context.Background(), purchases.Normalize(it)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSaveIsExactlyOnce(t *testing.T) {
+	ctx := context.Background()
+	rdb, saver, _ := setup(t)
+	p := purchases.Normalize(item(time.Now(), "Artist: One", "Song", "Japan", "jp", 2.5))
+	for i, wantNew := range []bool{true, false, false} {
+		isNew, err := saver.Save(ctx, p)
+		if err != nil || isNew != wantNew {
+			t.Fatalf("save #%d: new = %v, %v; want %v", i+1, isNew, err, wantNew)
+		}
+	}
+	if score := rdb.ZScore(ctx, purchases.TopSellers, "Artist; One").Val(); score != 2.5 {
+		t.Errorf("top-sellers score = %v, want 2.5 (counted once, ':' made ';')", score)
+	}
+	if n := rdb.XLen(ctx, purchases.LiveStream).Val(); n != 1 {
+		t.Errorf("live stream has %d entries, want 1", n)
+	}
+	sample, err := rdb.TSGet(ctx, purchases.SalesSeries).Result()
+	if err != nil || sample.Value != 1 {
+		t.Errorf("sales_ts last sample = %+v, %v; want value 1", sample, err)
+	}
+	usd, err := rdb.TSGet(ctx, purchases.RevenueSeries).Result()
+	if err != nil || usd.Value != 2.5 {
+		t.Errorf("sales_usd_ts last sample = %+v, %v; want 2.5", usd, err)
+	}
+	if ttl := rdb.TTL(ctx, purchases.Key(p.ID)).Val(); ttl < 29*24*time.Hour {
+		t.Errorf("document TTL = %v, want about 30 days", ttl)
+	}
+}
+
+func TestSaveOldPurchaseSkipsSeries(t *testing.T) {
+	ctx := context.Background()
+	rdb, saver, _ := setup(t)
+	old := purchases.Normalize(item(time.Date(2020, 9, 9, 22, 0, 0, 0, time.UTC), "Old", "Record", "France", "fr", 1))
+	if isNew, err := saver.Save(ctx, old); err != nil || !isNew {
+		t.Fatalf("Save(old) = %v, %v", isNew, err)
+	}
+	if n := rdb.Exists(ctx, purchases.Key(old.ID)).Val(); n != 1 {
+		t.Fatal("the old purchase was not stored")
+	}
+	if info, err := rdb.TSInfo(ctx, purchases.SalesSeries).Result(); err != nil || info["totalSamples"] != int64(0) {
+		t.Fatalf("sales_ts = %v, %v; want no samples older than retention", info["totalSamples"], err)
+	}
+}
+
+func TestSearch(t *testing.T) {
+	ctx := context.Background()
+	_, saver, reader := setup(t)
+	now := time.Now()
+	save(t, saver,
+		item(now.Add(-5*time.Second), "𝐺𝑂𝑅𝐸", "肉と血を超えて", "United States", "us", 12),
+		item(now.Add(-4*time.Second), "Björk", "Vespertine", "Iceland", "is", 9),
+		item(now.Add(-3*time.Second), "Girl Band", "Live at Vicar Street", "United Kingdom", "gb", 9.99),
+		item(now.Add(-2*time.Second), "Gorecki", "Symphony", "Poland", "pl", 5),
+		item(now.Add(-1*time.Second), "Кино", "Группа крови", "Korea, Republic of", "kr", 3),
+	)
+	tests := []struct {
+		term string
+		want []string // artists, newest first
+	}{
+		{"gore", []string{"Gorecki", "𝐺𝑂𝑅𝐸"}},
+		{"GORE", []string{"Gorecki", "𝐺𝑂𝑅𝐸"}},
+		{"bjork", []string{"Björk"}},
+		{"björk vesper", []string{"Björk"}},
+		{"血を超", []string{"𝐺𝑂𝑅𝐸"}},
+		{"血超", nil}, // CJK characters match in order, side by side
+		{"vicar street", []string{"Girl Band"}},
+		{"united kingdom", []string{"Girl Band"}},
+		{"Iceland", []string{"Björk"}},
+		{"Korea, Republic of", []string{"Кино"}},
+		{"группа", []string{"Кино"}},
+		{"nothing like this", nil},
+		{`@artist_name:{*} | -"x" ~y %z% \ ( ) [ ] $ 1e5`, nil},
+	}
+	for _, tt := range tests {
+		got, err := reader.Search(ctx, tt.term)
+		if err != nil {
+			t.Errorf("Search(%q): %v", tt.term, err)
+			continue
+		}
+		var artists []string
+		for _, p := range got {
+			artists = append(artists, p.ArtistName)
+		}
+		if !slices.Equal(artists, tt.want) {
+			t.Errorf("Search(%q) = %q, want %q", tt.term, artists, tt.want)
+		}
+	}
+}
+
+func TestRecentTopSellersHistoryByCountry(t *testing.T) {
+	ctx := context.Background()
+	_, saver, reader := setup(t)
+	now := time.Now()
+	minute := now.Truncate(time.Minute)
+	var items []feed.Item
+	for i := range 12 {
+		artist := []string{"A", "B", "C", "D", "E", "F"}[i%6]
+		items = append(items, item(minute.Add(time.Duration(i)*time.Second), artist, "T", "Japan", "jp", float64(i+1)))
+	}
+	items = append(items, item(minute.Add(-time.Minute), "A", "Earlier", "France", "fr", 100))
+	save(t, saver, items...)
+
+	recent, err := reader.Recent(ctx)
+	if err != nil || len(recent) != purchases.MaxResults {
+		t.Fatalf("Recent = %d purchases, %v; want %d", len(recent), err, purchases.MaxResults)
+	}
+	if !slices.IsSortedFunc(recent, func(a, b purchases.Purchase) int { return int(b.UTCDateRaw*1e6 - a.UTCDateRaw*1e6) }) {
+		t.Error("Recent is not newest first")
+	}
+
+	top, err := reader.TopSellers(ctx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A: 1+7+100, F: 6+12, E: 5+11, D: 4+10, C: 3+9
+	want := purchases.TopSellersChart{Labels: []string{"A", "F", "E", "D", "C"}, Series: []float64{108, 18, 16, 14, 12}}
+	if !slices.Equal(top.Labels, want.Labels) || !slices.Equal(top.Series, want.Series) {
+		t.Errorf("TopSellers = %+v, want %+v", top, want)
+	}
+
+	history, err := reader.History(ctx, purchases.HistoryQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantHistory := []purchases.Point{{X: minute.Add(-time.Minute).UnixMilli(), Y: 1}, {X: minute.UnixMilli(), Y: 12}}
+	if !slices.Equal(history, wantHistory) {
+		t.Errorf("History = %+v, want %+v", history, wantHistory)
+	}
+	hourly, err := reader.History(ctx, purchases.HistoryQuery{BucketMS: 3_600_000})
+	if err != nil || len(hourly) == 0 || hourly[0].Y+sumY(hourly[1:]) != 13 {
+		t.Errorf("History by hour = %+v, %v; want 13 in all", hourly, err)
+	}
+
+	countries, err := reader.ByCountry(ctx, float64(now.Add(-time.Hour).Unix()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCountries := []purchases.CountrySales{{Code: "jp", Name: "Japan", Purchases: 12, USD: 78}, {Code: "fr", Name: "France", Purchases: 1, USD: 100}}
+	if !slices.Equal(countries, wantCountries) {
+		t.Errorf("ByCountry = %+v, want %+v", countries, wantCountries)
+	}
+}
+
+func sumY(ps []purchases.Point) (s float64) {
+	for _, p := range ps {
+		s += p.Y
+	}
+	return s
+}
+
+func TestEnsureIndexMovesAliasToNewVersion(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.New(t)
+	// An older schema behind the alias, with a document stored under it.
+	if err := rdb.Do(ctx, "FT.CREATE", "idx:purchases:v0", "ON", "JSON", "PREFIX", "1", purchases.KeyPrefix,
+		"SCHEMA", "$.artist_name", "AS", "artist_name", "TEXT").Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Do(ctx, "FT.ALIASADD", purchases.IndexAlias, "idx:purchases:v0").Err(); err != nil {
+		t.Fatal(err)
+	}
+	saver := purchases.NewSaver(rdb, time.Hour)
+	if _, err := saver.Save(ctx, purchases.Normalize(item(time.Now(), "Björk", "Homogenic", "Iceland", "is", 1))); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // a second run finds everything in place
+		if err := purchases.EnsureIndex(ctx, rdb); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rdb.Do(ctx, "FT.INFO", "idx:purchases:v0").Err(); err == nil {
+		t.Error("the old index still exists")
+	}
+	if n := rdb.Exists(ctx, purchases.KeyPrefix+"x").Val(); n != 0 {
+		t.Fatal("unexpected key")
+	}
+	// The new index finds the old document (after its background scan).
+	reader := purchases.NewReader(rdb)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		found, err := reader.Search(ctx, "bjork")
+		if err == nil && len(found) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Search after migration = %v, %v; want the stored document", found, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
