@@ -97,8 +97,9 @@ func (l *Lease) Release(ctx context.Context) error {
 // runs fn with a context that is cancelled if the lease is lost, and gives
 // the lease up when fn returns. It returns when ctx ends or fn returns.
 func (l *Lease) Hold(ctx context.Context, fn func(context.Context) error) error {
-	tick := time.NewTicker(l.ttl / 3)
-	defer tick.Stop()
+	// Waiting instances poll often, so a released lease is taken over fast.
+	poll := time.NewTicker(min(l.ttl/3, time.Second))
+	defer poll.Stop()
 	for {
 		ok, err := l.TryAcquire(ctx)
 		if err == nil && ok {
@@ -107,9 +108,11 @@ func (l *Lease) Hold(ctx context.Context, fn func(context.Context) error) error 
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-tick.C:
+		case <-poll.C:
 		}
 	}
+	tick := time.NewTicker(l.ttl / 3)
+	defer tick.Stop()
 	held, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	go func() {

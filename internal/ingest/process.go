@@ -19,7 +19,7 @@ import (
 type ProcessorOptions struct {
 	Consumer  string        // this consumer's name in the group; unique per instance
 	Batch     int           // entries per XREADGROUP (default 200)
-	Block     time.Duration // XREADGROUP BLOCK (default 2 s)
+	Block     time.Duration // XREADGROUP BLOCK (default 1 s; shutdown waits up to this long)
 	ClaimIdle time.Duration // reclaim entries pending this long (default 30 s)
 	Logger    *slog.Logger
 	// Stored is called with the number of new purchases after each batch.
@@ -39,7 +39,7 @@ func NewProcessor(rdb redis.UniversalClient, saver *purchases.Saver, opt Process
 		opt.Batch = 200
 	}
 	if opt.Block <= 0 {
-		opt.Block = 2 * time.Second
+		opt.Block = time.Second
 	}
 	if opt.ClaimIdle <= 0 {
 		opt.ClaimIdle = 30 * time.Second

@@ -20,6 +20,9 @@ func Connect(ctx context.Context, url string) (*redis.Client, error) {
 	// results only on RESP2 (its RESP3 search replies are marked unstable).
 	opt.Protocol = 2
 	opt.ClientName = "beats"
+	// Let a cancelled context interrupt blocking reads (XREAD BLOCK), so
+	// shutdown does not wait for them to time out.
+	opt.ContextTimeoutEnabled = true
 	if opt.PoolSize == 0 {
 		opt.PoolSize = 32
 	}
