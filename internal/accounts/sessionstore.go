@@ -1,0 +1,68 @@
+package accounts
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/redis/go-redis/v9"
+)
+
+//go:embed session_commit.lua
+var sessionCommitLua string
+
+var sessionCommitScript = redis.NewScript(sessionCommitLua)
+
+// SessionStore is an scs store keeping each session as the RedisJSON
+// document session:<id>, which expires with the session.
+type SessionStore struct{ rdb redis.UniversalClient }
+
+var _ scs.CtxStore = (*SessionStore)(nil)
+
+// NewSessionStore returns a store over rdb.
+func NewSessionStore(rdb redis.UniversalClient) *SessionStore { return &SessionStore{rdb: rdb} }
+
+// FindCtx returns the session document; found is false once it expired.
+func (s *SessionStore) FindCtx(ctx context.Context, id string) ([]byte, bool, error) {
+	raw, err := s.rdb.Do(ctx, "JSON.GET", SessionPrefix+id).Text()
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("accounts: find session: %w", err)
+	}
+	return []byte(raw), true, nil
+}
+
+// CommitCtx writes the session document to expire at expiry.
+func (s *SessionStore) CommitCtx(ctx context.Context, id string, doc []byte, expiry time.Time) error {
+	err := sessionCommitScript.Run(ctx, s.rdb, []string{SessionPrefix + id}, doc, expiry.UnixMilli()).Err()
+	if err != nil {
+		return fmt.Errorf("accounts: save session: %w", err)
+	}
+	return nil
+}
+
+// DeleteCtx removes the session document.
+func (s *SessionStore) DeleteCtx(ctx context.Context, id string) error {
+	if err := s.rdb.Del(ctx, SessionPrefix+id).Err(); err != nil {
+		return fmt.Errorf("accounts: delete session: %w", err)
+	}
+	return nil
+}
+
+// Find, Commit and Delete are the context-free forms scs.Store requires;
+// scs calls the Ctx forms.
+
+func (s *SessionStore) Find(id string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), id)
+}
+
+func (s *SessionStore) Commit(id string, doc []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), id, doc, expiry)
+}
+
+func (s *SessionStore) Delete(id string) error { return s.DeleteCtx(context.Background(), id) }
