@@ -1,0 +1,14 @@
+// Package realtime pushes the dashboard's live data over a WebSocket.
+//
+// Every app instance tails the Redis stream purchases:live on its own with
+// XREAD BLOCK (not a consumer group: every instance must see every purchase,
+// because each one serves its own browsers). What one XREAD returns becomes
+// one {"purchases":[...]} message, handed to a Hub that fans it out to the
+// instance's connected clients. Once a minute a snapshot of the charts
+// ({"topSellers":..., "purchaseHistory":...}) is built once and broadcast the
+// same way; a client that connects gets the latest snapshot at once.
+//
+// A client that cannot keep up is never waited for: its bounded queue
+// overflows, it is dropped and its socket is closed with 1013 "slow
+// consumer". The browser reconnects and resyncs from the REST endpoints.
+package realtime

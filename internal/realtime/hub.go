@@ -1,0 +1,133 @@
+package realtime
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+)
+
+// Why a subscription ended; Subscription.Err returns one of these.
+var (
+	ErrSlowConsumer = errors.New("slow consumer")
+	ErrUnsubscribed = errors.New("unsubscribed")
+)
+
+// HubOptions configures a Hub.
+type HubOptions struct {
+	Logger *slog.Logger // drops are logged here; nil discards
+}
+
+// HubStats are the hub's counters, cheap to read for metrics.
+type HubStats struct {
+	Subscribers int64  // subscriptions open now
+	Dropped     uint64 // subscriptions closed because their queue was full
+	Broadcasts  uint64 // messages broadcast
+}
+
+// Hub fans messages out to subscribers. It knows nothing of WebSockets: a
+// subscriber is a bounded queue, and a full queue gets its subscriber
+// dropped, so one stalled reader never delays the others.
+type Hub struct {
+	log *slog.Logger
+
+	mu   sync.Mutex
+	subs map[*Subscription]struct{}
+
+	subscribers atomic.Int64
+	dropped     atomic.Uint64
+	broadcasts  atomic.Uint64
+}
+
+// NewHub returns an empty hub.
+func NewHub(opts HubOptions) *Hub {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Hub{log: log, subs: make(map[*Subscription]struct{})}
+}
+
+// Subscription is one subscriber's queue. Messages are shared between all
+// subscribers and must not be modified.
+type Subscription struct {
+	msgs chan []byte
+	done chan struct{}
+	err  error // written once, before done is closed
+}
+
+// Messages is the queue; the hub never closes it, so select on Done too.
+func (s *Subscription) Messages() <-chan []byte { return s.msgs }
+
+// Done is closed when the subscription ends.
+func (s *Subscription) Done() <-chan struct{} { return s.done }
+
+// Err is why the subscription ended (ErrSlowConsumer or ErrUnsubscribed),
+// or nil while it is open.
+func (s *Subscription) Err() error {
+	select {
+	case <-s.done:
+		return s.err // closing done published err
+	default:
+		return nil
+	}
+}
+
+// Subscribe adds a subscriber whose queue holds queueSize messages (at least 1).
+func (h *Hub) Subscribe(queueSize int) *Subscription {
+	s := &Subscription{msgs: make(chan []byte, max(queueSize, 1)), done: make(chan struct{})}
+	h.mu.Lock()
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	h.subscribers.Add(1)
+	return s
+}
+
+// Unsubscribe removes s; it is safe to call more than once, and after a drop.
+func (h *Hub) Unsubscribe(s *Subscription) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.endLocked(s, ErrUnsubscribed)
+}
+
+// Broadcast queues msg for every subscriber without ever blocking: a
+// subscriber whose queue is full is dropped with ErrSlowConsumer. Sends
+// happen under the lock so that every subscriber sees the same order.
+func (h *Hub) Broadcast(msg []byte) {
+	h.broadcasts.Add(1)
+	var dropped int
+	h.mu.Lock()
+	for s := range h.subs {
+		select {
+		case s.msgs <- msg:
+		default:
+			h.endLocked(s, ErrSlowConsumer)
+			h.dropped.Add(1)
+			dropped++
+		}
+	}
+	h.mu.Unlock()
+	if dropped > 0 {
+		h.log.Warn("realtime: dropped slow consumers", "count", dropped)
+	}
+}
+
+// endLocked removes s and closes it with reason; h.mu must be held.
+func (h *Hub) endLocked(s *Subscription, reason error) {
+	if _, ok := h.subs[s]; !ok {
+		return // already ended: the first reason stands
+	}
+	delete(h.subs, s)
+	h.subscribers.Add(-1)
+	s.err = reason
+	close(s.done)
+}
+
+// Stats returns the hub's counters.
+func (h *Hub) Stats() HubStats {
+	return HubStats{
+		Subscribers: h.subscribers.Load(),
+		Dropped:     h.dropped.Load(),
+		Broadcasts:  h.broadcasts.Load(),
+	}
+}

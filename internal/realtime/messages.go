@@ -1,0 +1,28 @@
+package realtime
+
+import "github.com/beatsbyredis/beats/internal/purchases"
+
+// The messages a client receives. Each is a JSON object with one top-level
+// key (two for the snapshot), so the browser dispatches on the key.
+
+// purchasesMessage carries what one XREAD returned, newest first.
+type purchasesMessage struct {
+	Purchases []purchases.Purchase `json:"purchases"`
+}
+
+// snapshotMessage carries both charts in the shapes of the REST endpoints
+// /purchases/top-sellers and /purchases/history.
+type snapshotMessage struct {
+	TopSellers      purchases.TopSellersChart `json:"topSellers"`
+	PurchaseHistory []purchases.Point         `json:"purchaseHistory"`
+}
+
+// feedMessage tells the dashboard where sales come from: "live", "replay"
+// or "synthetic".
+type feedMessage struct {
+	Feed feedInfo `json:"feed"`
+}
+
+type feedInfo struct {
+	Mode string `json:"mode"`
+}

@@ -1,0 +1,113 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// Snapshots answers the two chart questions the snapshot carries;
+// *purchases.Reader is one.
+type Snapshots interface {
+	TopSellers(ctx context.Context, n int) (purchases.TopSellersChart, error)
+	History(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
+}
+
+// The snapshot asks what the REST endpoints ask, so both show the same charts.
+const (
+	topSellersCount = 5
+	historyBucketMS = 60_000
+	snapshotTimeout = 10 * time.Second
+	snapshotRetry   = 5 * time.Second // after a failure, sooner than a full period
+)
+
+// snapshotter builds the charts snapshot once per period for all clients,
+// keeps the latest for clients that connect in between, and broadcasts it.
+type snapshotter struct {
+	src   Snapshots
+	out   broadcaster
+	every time.Duration
+	log   *slog.Logger
+
+	latest atomic.Pointer[[]byte] // the encoded snapshot; nil until the first build
+	built  atomic.Uint64
+	errs   atomic.Uint64
+}
+
+// run builds a snapshot now and then every period until ctx ends.
+func (s *snapshotter) run(ctx context.Context) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-timer.C:
+		}
+		next := s.every
+		if err := s.refresh(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.errs.Add(1)
+			s.log.WarnContext(ctx, "realtime: building the snapshot failed", "err", err)
+			next = min(next, snapshotRetry)
+		}
+		timer.Reset(next)
+	}
+}
+
+// refresh builds, caches and broadcasts one snapshot. The cache is updated
+// before the broadcast, so a client that subscribes and then reads the cache
+// can never end up with an older snapshot than the others.
+func (s *snapshotter) refresh(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
+	defer cancel()
+	msg, err := s.build(ctx)
+	if err != nil {
+		return err
+	}
+	s.latest.Store(&msg)
+	s.built.Add(1)
+	s.out.Broadcast(msg)
+	return nil
+}
+
+func (s *snapshotter) build(ctx context.Context) ([]byte, error) {
+	top, err := s.src.TopSellers(ctx, topSellersCount)
+	if err != nil {
+		return nil, fmt.Errorf("realtime: snapshot top sellers: %w", err)
+	}
+	history, err := s.src.History(ctx, purchases.HistoryQuery{BucketMS: historyBucketMS})
+	if err != nil {
+		return nil, fmt.Errorf("realtime: snapshot history: %w", err)
+	}
+	// The charts expect arrays, never null.
+	if top.Labels == nil {
+		top.Labels = []string{}
+	}
+	if top.Series == nil {
+		top.Series = []float64{}
+	}
+	if history == nil {
+		history = []purchases.Point{}
+	}
+	msg, err := json.Marshal(snapshotMessage{TopSellers: top, PurchaseHistory: history})
+	if err != nil {
+		return nil, fmt.Errorf("realtime: encode snapshot: %w", err)
+	}
+	return msg, nil
+}
+
+// cached is the latest snapshot, or nil before the first one is built.
+func (s *snapshotter) cached() []byte {
+	if p := s.latest.Load(); p != nil {
+		return *p
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/redistest"
+)
+
+// countingSnapshots is the real purchases.Reader, counting its calls.
+type countingSnapshots struct {
+	*purchases.Reader
+	topSellers atomic.Int64
+}
+
+func (c *countingSnapshots) TopSellers(ctx context.Context, n int) (purchases.TopSellersChart, error) {
+	c.topSellers.Add(1)
+	return c.Reader.TopSellers(ctx, n)
+}
+
+// savePurchase stores a purchase through the real pipeline script, which
+// also XADDs it to the live stream.
+func savePurchase(t *testing.T, rdb redis.UniversalClient, artist string, usd float64) purchases.Purchase {
+	t.Helper()
+	ctx := context.Background()
+	if err := purchases.EnsureIndex(ctx, rdb); err != nil {
+		t.Fatal(err)
+	}
+	if err := purchases.EnsureSeries(ctx, rdb, (24 * time.Hour).Milliseconds()); err != nil {
+		t.Fatal(err)
+	}
+	now := float64(time.Now().UnixMilli()) / 1000
+	p := purchases.Normalize(feed.Item{
+		UTCDate: now, ArtistName: artist, ItemType: "a", ItemDescription: "Album",
+		Currency: "USD", AmountPaid: usd, ItemPrice: usd, AmountPaidUSD: usd,
+		Country: "Japan", CountryCode: "jp", URL: "//" + artist + ".bandcamp.com/album/x",
+		AmountPaidFmt: "$1", ArtURL: "null",
+	})
+	if ok, err := purchases.NewSaver(rdb, 24*time.Hour).Save(ctx, p); err != nil || !ok {
+		t.Fatalf("Save = %v, %v", ok, err)
+	}
+	return p
+}
+
+// snapshot is the decoded snapshot message.
+type snapshot struct {
+	TopSellers struct {
+		Labels []string  `json:"labels"`
+		Series []float64 `json:"series"`
+	} `json:"topSellers"`
+	PurchaseHistory []struct {
+		X int64   `json:"x"`
+		Y float64 `json:"y"`
+	} `json:"purchaseHistory"`
+}
+
+// readSnapshot skips other messages until a snapshot arrives within d.
+func readSnapshot(t *testing.T, msgs func(time.Duration) message, d time.Duration) snapshot {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		msg := msgs(time.Until(deadline))
+		if _, ok := msg["topSellers"]; !ok {
+			continue
+		}
+		if len(msg) != 2 || msg["purchaseHistory"] == nil {
+			t.Fatalf("snapshot keys = %v, want topSellers and purchaseHistory", keys(msg))
+		}
+		b, _ := json.Marshal(msg)
+		var s snapshot
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatalf("decode snapshot: %v", err)
+		}
+		return s
+	}
+}
+
+func TestWelcomeIsFeedModeThenSnapshot(t *testing.T) {
+	rdb := redistest.New(t)
+	savePurchase(t, rdb, "Gore", 12.5)
+	_, srv := startLive(t, Options{
+		Redis: rdb, Snapshots: purchases.NewReader(rdb), FeedMode: func() string { return "replay" },
+	})
+	conn := dial(t, srv, nil)
+
+	first := readMessage(t, conn, time.Second)
+	if string(first["feed"]) != `{"mode":"replay"}` || len(first) != 1 {
+		t.Fatalf(`first message = %v, want {"feed":{"mode":"replay"}}`, first)
+	}
+	snap := readSnapshot(t, func(d time.Duration) message { return readMessage(t, conn, d) }, time.Second)
+	if !slices.Equal(snap.TopSellers.Labels, []string{"Gore"}) || !slices.Equal(snap.TopSellers.Series, []float64{12.5}) {
+		t.Fatalf("topSellers = %+v, want Gore 12.5", snap.TopSellers)
+	}
+	if len(snap.PurchaseHistory) != 1 || snap.PurchaseHistory[0].Y != 1 || snap.PurchaseHistory[0].X%60_000 != 0 {
+		t.Fatalf("purchaseHistory = %+v, want one purchase in one minute bucket", snap.PurchaseHistory)
+	}
+}
+
+// TestSnapshotIsBuiltOncePerPeriodForAllClients: clients share the cached
+// snapshot rather than each costing Redis queries.
+func TestSnapshotIsBuiltOncePerPeriodForAllClients(t *testing.T) {
+	rdb := redistest.New(t)
+	savePurchase(t, rdb, "Gore", 12)
+	src := &countingSnapshots{Reader: purchases.NewReader(rdb)}
+	live, srv := startLive(t, Options{Redis: rdb, Snapshots: src, SnapshotEvery: time.Hour})
+	waitUntil(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots == 1 })
+
+	for range 5 {
+		conn := dial(t, srv, nil)
+		snap := readSnapshot(t, func(d time.Duration) message { return readMessage(t, conn, d) }, time.Second)
+		if !slices.Equal(snap.TopSellers.Labels, []string{"Gore"}) {
+			t.Fatalf("topSellers = %+v", snap.TopSellers)
+		}
+	}
+	if got := src.topSellers.Load(); got != 1 {
+		t.Fatalf("TopSellers called %d times for 5 clients, want 1", got)
+	}
+}
+
+// TestSnapshotIsRebroadcastEveryPeriod: a connected client sees a new
+// top seller in a later snapshot without reconnecting.
+func TestSnapshotIsRebroadcastEveryPeriod(t *testing.T) {
+	rdb := redistest.New(t)
+	savePurchase(t, rdb, "Gore", 12)
+	_, srv := startLive(t, Options{Redis: rdb, Snapshots: purchases.NewReader(rdb), SnapshotEvery: 50 * time.Millisecond})
+	conn := dial(t, srv, nil)
+	read := func(d time.Duration) message { return readMessage(t, conn, d) }
+	readSnapshot(t, read, time.Second)
+
+	savePurchase(t, rdb, "Newcomer", 100)
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		snap := readSnapshot(t, read, time.Until(deadline))
+		if slices.Equal(snap.TopSellers.Labels, []string{"Newcomer", "Gore"}) {
+			return
+		}
+	}
+}

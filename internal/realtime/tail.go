@@ -1,0 +1,148 @@
+package realtime
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// broadcaster is what the tailer and the snapshotter publish to; *Hub is one.
+type broadcaster interface {
+	Broadcast(msg []byte)
+}
+
+// tailer reads the live stream with XREAD BLOCK and broadcasts each batch.
+// Not a consumer group: a group would share the entries out between the
+// instances, while every instance must relay every purchase to its clients.
+type tailer struct {
+	rdb    redis.UniversalClient
+	stream string
+	out    broadcaster
+	log    *slog.Logger
+	block  time.Duration // one XREAD's wait; bounds how long a stop takes
+	count  int64         // entries per XREAD, so a backlog is sent in chunks
+	ready  func()        // called once the start position is known
+
+	relayed atomic.Uint64 // purchases broadcast
+	errs    atomic.Uint64 // failed Redis calls, each retried
+}
+
+// run tails the stream until ctx ends. It remembers the last id it has seen,
+// so after a Redis hiccup it resumes exactly where it stopped: nothing is
+// skipped and nothing is sent twice.
+func (t *tailer) run(ctx context.Context) error {
+	retry := newBackoff(100*time.Millisecond, 5*time.Second)
+	lastID := ""
+	for ctx.Err() == nil {
+		if lastID == "" {
+			id, err := t.startID(ctx)
+			if err != nil {
+				t.failed(ctx, err)
+				_ = retry.wait(ctx)
+				continue
+			}
+			lastID = id
+			t.ready()
+		}
+		streams, err := t.rdb.XRead(ctx, &redis.XReadArgs{
+			Streams: []string{t.stream, lastID},
+			Count:   t.count,
+			Block:   t.block,
+		}).Result()
+		if errors.Is(err, redis.Nil) {
+			retry.reset() // BLOCK timed out with nothing new
+			continue
+		}
+		if err != nil {
+			t.failed(ctx, fmt.Errorf("realtime: XREAD %s from %s: %w", t.stream, lastID, err))
+			_ = retry.wait(ctx)
+			continue
+		}
+		retry.reset()
+		for _, s := range streams {
+			if len(s.Messages) == 0 {
+				continue
+			}
+			lastID = s.Messages[len(s.Messages)-1].ID
+			t.publish(ctx, s.Messages)
+		}
+	}
+	return nil
+}
+
+// startID is the id of the newest entry, or 0-0 for an empty stream. It is
+// what "$" means, pinned down once: a "$" repeated after an error would skip
+// whatever arrived while Redis was unreachable.
+func (t *tailer) startID(ctx context.Context) (string, error) {
+	last, err := t.rdb.XRevRangeN(ctx, t.stream, "+", "-", 1).Result()
+	if err != nil {
+		return "", fmt.Errorf("realtime: XREVRANGE %s: %w", t.stream, err)
+	}
+	if len(last) == 0 {
+		return "0-0", nil
+	}
+	return last[0].ID, nil
+}
+
+// publish broadcasts one batch as {"purchases":[...]}, newest first.
+func (t *tailer) publish(ctx context.Context, entries []redis.XMessage) {
+	batch := make([]purchases.Purchase, 0, len(entries))
+	for _, e := range entries {
+		p, err := decodeEntry(e)
+		if err != nil {
+			// A bad entry cannot get better by retrying: log it and move on.
+			t.log.WarnContext(ctx, "realtime: skipping stream entry", "stream", t.stream, "id", e.ID, "err", err)
+			continue
+		}
+		batch = append(batch, p)
+	}
+	if len(batch) == 0 {
+		return
+	}
+	// Stream order is arrival order; the dashboard lists by purchase time,
+	// like /purchases/recent. Reverse first so that, at equal times, the
+	// later arrival still comes first.
+	slices.Reverse(batch)
+	slices.SortStableFunc(batch, func(a, b purchases.Purchase) int {
+		return cmp.Compare(b.UTCDateRaw, a.UTCDateRaw)
+	})
+	msg, err := json.Marshal(purchasesMessage{Purchases: batch})
+	if err != nil {
+		t.log.ErrorContext(ctx, "realtime: encode purchases", "err", err)
+		return
+	}
+	t.relayed.Add(uint64(len(batch)))
+	t.out.Broadcast(msg)
+}
+
+// decodeEntry reads the "doc" field. Decoding into purchases.Purchase and
+// encoding it again leaves out search_text, which is internal to the index.
+func decodeEntry(e redis.XMessage) (purchases.Purchase, error) {
+	doc, ok := e.Values["doc"].(string)
+	if !ok {
+		return purchases.Purchase{}, errors.New(`no "doc" field`)
+	}
+	var p purchases.Purchase
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return purchases.Purchase{}, fmt.Errorf("decode doc: %w", err)
+	}
+	return p, nil
+}
+
+func (t *tailer) failed(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return // stopping, not failing
+	}
+	t.errs.Add(1)
+	t.log.WarnContext(ctx, "realtime: reading the live stream failed, retrying", "err", err)
+}

@@ -1,0 +1,182 @@
+package realtime
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"path"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Defaults for HandlerOptions.
+const (
+	DefaultQueueSize    = 256
+	DefaultPingInterval = 30 * time.Second
+	DefaultPongTimeout  = 10 * time.Second
+	DefaultWriteTimeout = 10 * time.Second
+
+	// readLimit caps a client message: clients have nothing to say, so
+	// anything big is a mistake or an attack (closed with 1009).
+	readLimit = 4 << 10
+)
+
+// HandlerOptions configures a Handler; zero values take the defaults.
+type HandlerOptions struct {
+	Hub *Hub // where messages come from
+	// Welcome returns the messages a new client gets before anything else
+	// (the feed mode, the latest snapshot). Optional.
+	Welcome func() [][]byte
+	// QueueSize is how many messages may wait for one slow client before it
+	// is dropped.
+	QueueSize int
+	// TrustedOrigins may open the socket besides the page's own host: hosts
+	// ("dash.example.com") or origins ("https://dash.example.com"), with
+	// path.Match wildcards.
+	TrustedOrigins []string
+	PingInterval   time.Duration // keepalive ping period
+	PongTimeout    time.Duration // a ping unanswered this long closes the socket
+	WriteTimeout   time.Duration // one message's write; a stuck peer is closed
+	Logger         *slog.Logger
+}
+
+// HandlerStats are the handler's counters.
+type HandlerStats struct {
+	Clients  int64  // sockets open now
+	Accepted uint64 // sockets accepted since start
+	Refused  uint64 // handshakes refused (bad origin, not a WebSocket, shutting down)
+}
+
+// Handler serves GET /ws. The route in front of it checks the session; the
+// handler checks the Origin, since browsers send cookies with cross-site
+// WebSocket handshakes and the same-origin policy does not apply to them.
+type Handler struct {
+	opts    HandlerOptions
+	log     *slog.Logger
+	origins []string
+
+	mu       sync.Mutex // guards shutting and the wg.Add that follows its check
+	shutting bool
+	closing  chan struct{} // closed by Shutdown: every client says goodbye
+	wg       sync.WaitGroup
+
+	clients  atomic.Int64
+	accepted atomic.Uint64
+	refused  atomic.Uint64
+}
+
+// NewHandler returns a Handler for opts.
+func NewHandler(opts HandlerOptions) *Handler {
+	if opts.Hub == nil {
+		opts.Hub = NewHub(HubOptions{Logger: opts.Logger})
+	}
+	if opts.Welcome == nil {
+		opts.Welcome = func() [][]byte { return nil }
+	}
+	opts.QueueSize = orDefault(opts.QueueSize, DefaultQueueSize)
+	opts.PingInterval = orDefault(opts.PingInterval, DefaultPingInterval)
+	opts.PongTimeout = orDefault(opts.PongTimeout, DefaultPongTimeout)
+	opts.WriteTimeout = orDefault(opts.WriteTimeout, DefaultWriteTimeout)
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handler{opts: opts, log: opts.Logger, closing: make(chan struct{})}
+	for _, p := range opts.TrustedOrigins {
+		// A malformed pattern would make every cross-origin handshake fail
+		// with a 403 and no hint why; say so once, here.
+		if _, err := path.Match(p, ""); err != nil {
+			h.log.Error("realtime: ignoring malformed trusted origin", "pattern", p, "err", err)
+			continue
+		}
+		h.origins = append(h.origins, p)
+	}
+	return h
+}
+
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// ServeHTTP upgrades the request and serves the client until either side
+// closes. It returns only when the client's goroutines have ended.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.enter() {
+		h.refused.Add(1)
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer h.wg.Done()
+
+	// An empty Origin is a non-browser client, which cookies do not ride
+	// along with; the library lets it through.
+	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.origins})
+	if err != nil {
+		h.refused.Add(1) // Accept has written the 403 or 4xx
+		h.log.DebugContext(r.Context(), "realtime: handshake refused", "origin", r.Header.Get("Origin"), "err", err)
+		return
+	}
+	conn.SetReadLimit(readLimit)
+	h.accepted.Add(1)
+	h.clients.Add(1)
+	defer h.clients.Add(-1)
+
+	// Subscribe before reading the welcome messages: a snapshot broadcast in
+	// between then arrives through the queue instead of being missed.
+	sub := h.opts.Hub.Subscribe(h.opts.QueueSize)
+	defer h.opts.Hub.Unsubscribe(sub)
+
+	// The request's context must not be used after a hijack; the client
+	// lives on its own, ended by the peer, a failure or Shutdown.
+	reason := h.serve(conn, sub)
+	h.log.Debug("realtime: client gone", "remote", r.RemoteAddr, "reason", reason)
+}
+
+// enter registers a client unless the handler is shutting down.
+func (h *Handler) enter() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.shutting {
+		return false
+	}
+	h.wg.Add(1)
+	return true
+}
+
+// Shutdown closes every socket with 1001 (going away) and waits for the
+// clients' goroutines, or for ctx. New handshakes get 503 from then on.
+// http.Server.Shutdown does not do this: it forgets hijacked connections.
+func (h *Handler) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	if !h.shutting {
+		h.shutting = true
+		close(h.closing)
+	}
+	h.mu.Unlock()
+
+	done := make(chan struct{})
+	go func() {
+		h.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		// The clients still finish on their own: each close handshake is
+		// bounded by the library's timeouts.
+		return errors.Join(errors.New("realtime: shutdown: clients still closing"), ctx.Err())
+	}
+}
+
+// Stats returns the handler's counters.
+func (h *Handler) Stats() HandlerStats {
+	return HandlerStats{Clients: h.clients.Load(), Accepted: h.accepted.Load(), Refused: h.refused.Load()}
+}

@@ -1,0 +1,240 @@
+package realtime
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/redistest"
+)
+
+// TestSavedPurchaseReachesClientWithinASecond goes through the real
+// pipeline script: Save stores the purchase and XADDs it to purchases:live.
+func TestSavedPurchaseReachesClientWithinASecond(t *testing.T) {
+	rdb := redistest.New(t)
+	_, srv := startLive(t, Options{Redis: rdb, Snapshots: purchases.NewReader(rdb)})
+	conn := dial(t, srv, nil)
+
+	want := savePurchase(t, rdb, "Gore", 12)
+	got := readPurchases(t, conn, time.Second)
+	if len(got) != 1 || got[0].ID != want.ID || got[0].ArtistName != "Gore" || got[0].AmountPaidUSD != 12 {
+		t.Fatalf("got %+v, want the saved purchase %+v", got, want)
+	}
+}
+
+func TestOriginIsChecked(t *testing.T) {
+	rdb := redistest.New(t)
+	_, srv := startLive(t, Options{
+		Redis:          rdb,
+		TrustedOrigins: []string{"https://dash.example.com", "*.trusted.example", "[bad"},
+	})
+	tests := []struct {
+		origin string
+		want   int
+	}{
+		{"", http.StatusSwitchingProtocols}, // not a browser
+		{srv.URL, http.StatusSwitchingProtocols},
+		{"https://dash.example.com", http.StatusSwitchingProtocols},
+		{"https://a.trusted.example", http.StatusSwitchingProtocols},
+		{"http://dash.example.com", http.StatusForbidden}, // scheme is part of that origin
+		{"https://evil.example", http.StatusForbidden},
+		{"https://trusted.example.evil.example", http.StatusForbidden},
+		{"null", http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.origin, func(t *testing.T) {
+			h := http.Header{}
+			if tt.origin != "" {
+				h.Set("Origin", tt.origin)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			conn, resp, err := websocket.Dial(ctx, wsURL(srv), &websocket.DialOptions{HTTPHeader: h})
+			if conn != nil {
+				defer conn.CloseNow()
+			}
+			if resp == nil {
+				t.Fatalf("no response: %v", err)
+			}
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status = %d (%v), want %d", resp.StatusCode, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestSlowClientIsDroppedFastClientIsNot: a client that stops reading fills
+// its socket, then its queue, and is closed with 1013; a reading client on
+// the same server gets every purchase within a second throughout.
+func TestSlowClientIsDroppedFastClientIsNot(t *testing.T) {
+	rdb := redistest.New(t)
+	unstarted := httptest.NewUnstartedServer(nil)
+	unstarted.Listener = smallBuffers{unstarted.Listener}
+	live, srv := startLiveOn(t, Options{Redis: rdb, QueueSize: 4}, unstarted)
+	fast := dial(t, srv, nil)
+	slow := dial(t, srv, &websocket.DialOptions{HTTPClient: smallReadBufferClient()})
+	waitUntil(t, 5*time.Second, "two clients", func() bool { return live.Stats().Clients == 2 })
+
+	// Big purchases fill the slow client's socket buffers after a few
+	// dozen; keep going until the hub drops it, and a few more after.
+	const pad = 4 << 10
+	sent, after := 0, 0
+	for after < 5 {
+		if sent == 2000 {
+			t.Fatal("the slow client was never dropped")
+		}
+		sent++
+		xadd(t, rdb, testPurchase(sent, "Artist", pad))
+		start := time.Now()
+		got := readPurchases(t, fast, time.Second)
+		if len(got) != 1 || got[0].ID != testPurchase(sent, "", 0).ID {
+			t.Fatalf("fast client got %v, want [%s]", ids(got), testPurchase(sent, "", 0).ID)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("purchase %d took %v", sent, d)
+		}
+		if live.Stats().SlowConsumers > 0 {
+			after++
+		}
+	}
+	if got := live.Stats().SlowConsumers; got != 1 {
+		t.Fatalf("SlowConsumers = %d, want 1 (only the slow client)", got)
+	}
+
+	// Now the slow client reads: past what was in flight, it finds 1013.
+	code, reason, err := closeStatus(slow, 5*time.Second)
+	if err != nil || code != websocket.StatusTryAgainLater || reason != "slow consumer" {
+		t.Fatalf("slow client closed with %v %q (%v), want 1013 \"slow consumer\"", code, reason, err)
+	}
+	waitUntil(t, 5*time.Second, "one client left", func() bool { return live.Stats().Clients == 1 })
+	t.Logf("slow client dropped after %d purchases", sent-after)
+}
+
+func TestShutdownSendsGoingAway(t *testing.T) {
+	rdb := redistest.New(t)
+	live, srv := startLive(t, Options{Redis: rdb})
+	conns := []*websocket.Conn{dial(t, srv, nil), dial(t, srv, nil)}
+	waitUntil(t, 5*time.Second, "two clients", func() bool { return live.Stats().Clients == 2 })
+
+	// The clients read while Shutdown runs, as browsers do, so the close
+	// handshake completes.
+	codes := make(chan websocket.StatusCode, len(conns))
+	for _, c := range conns {
+		go func() {
+			code, _, _ := closeStatus(c, 5*time.Second)
+			codes <- code
+		}()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := live.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	for range conns {
+		if code := <-codes; code != websocket.StatusGoingAway {
+			t.Fatalf("client closed with %v, want 1001", code)
+		}
+	}
+	if got := live.Stats().Clients; got != 0 {
+		t.Fatalf("Clients = %d after Shutdown returned, want 0", got)
+	}
+	_, resp, err := websocket.Dial(ctx, wsURL(srv), nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("dial after Shutdown: %v, want 503", err)
+	}
+}
+
+// TestUnansweredPingsCloseTheSocket: a peer that stops answering pings is
+// closed, while one that answers stays.
+func TestUnansweredPingsCloseTheSocket(t *testing.T) {
+	rdb := redistest.New(t)
+	live, srv := startLive(t, Options{Redis: rdb, PingInterval: 20 * time.Millisecond, PongTimeout: 100 * time.Millisecond})
+
+	pings := make(chan struct{}, 100)
+	alive := dial(t, srv, &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool {
+		select {
+		case pings <- struct{}{}:
+		default:
+		}
+		return true
+	}})
+	mute := dial(t, srv, &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool { return false }})
+	// Both read (only a reader answers pings), forwarding purchases.
+	aliveMsgs := make(chan []purchases.Purchase, 10)
+	go func() {
+		for {
+			msg, err := tryRead(alive, time.Minute)
+			if err != nil {
+				close(aliveMsgs)
+				return
+			}
+			if _, ok := msg["purchases"]; ok {
+				aliveMsgs <- nil
+			}
+		}
+	}()
+	muteDone := make(chan error, 1)
+	go func() {
+		_, _, err := closeStatus(mute, time.Minute)
+		muteDone <- err
+	}()
+
+	select {
+	case err := <-muteDone:
+		if err == nil {
+			t.Fatal("mute client got a close frame; want the socket dropped")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("mute client still connected")
+	}
+	for range 5 {
+		select {
+		case <-pings:
+		case <-time.After(5 * time.Second):
+			t.Fatal("answering client got no more pings: was it closed?")
+		}
+	}
+	xadd(t, rdb, testPurchase(1, "A", 0))
+	select {
+	case _, ok := <-aliveMsgs:
+		if !ok {
+			t.Fatal("answering client was closed")
+		}
+	case <-time.After(time.Second):
+		t.Fatal("answering client got no purchase")
+	}
+	if got := live.Stats().Clients; got != 1 {
+		t.Fatalf("Clients = %d, want 1", got)
+	}
+}
+
+// TestClientMessagesAreDiscardedAndCapped: what a client sends is ignored,
+// unless it is over the read limit.
+func TestClientMessagesAreDiscardedAndCapped(t *testing.T) {
+	rdb := redistest.New(t)
+	_, srv := startLive(t, Options{Redis: rdb})
+	conn := dial(t, srv, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := conn.Write(ctx, websocket.MessageText, []byte(`{"hello":"server"}`)); err != nil {
+		t.Fatal(err)
+	}
+	xadd(t, rdb, testPurchase(1, "A", 0))
+	if got := ids(readPurchases(t, conn, time.Second)); !slices.Equal(got, []string{"test-1"}) {
+		t.Fatalf("got %v after a client message, want [test-1]", got)
+	}
+
+	if err := conn.Write(ctx, websocket.MessageText, make([]byte, readLimit+1)); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := closeStatus(conn, 5*time.Second)
+	if code != websocket.StatusMessageTooBig {
+		t.Fatalf("closed with %v (%v), want 1009", code, err)
+	}
+}
