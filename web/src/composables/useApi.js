@@ -1,0 +1,120 @@
+// Same-origin JSON API client. The session lives in an HttpOnly cookie, so
+// every call is a plain fetch with credentials 'same-origin'. A 401 from any
+// endpoint other than login/register means the session is gone: the app's
+// unauthorized handler (set in main.js) sends the user to /login.
+
+export class ApiError extends Error {
+  constructor(status, message, { retryAfter = null, body = null } = {}) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.retryAfter = retryAfter
+    this.body = body
+  }
+}
+
+let onUnauthorized = () => {}
+
+/** Called with no arguments whenever an authenticated endpoint answers 401. */
+export function setUnauthorizedHandler(fn) {
+  onUnauthorized = typeof fn === 'function' ? fn : () => {}
+}
+
+// Login and register answer 401/409 for bad credentials: that is a form error,
+// not a lost session.
+const CREDENTIAL_PATHS = new Set(['/account/login', '/account/register'])
+
+function defaultMessage(status) {
+  if (status === 400) return 'The request was not valid.'
+  if (status === 401) return 'You are not signed in.'
+  if (status === 403) return 'You are not allowed to do that.'
+  if (status === 404) return 'Not found.'
+  if (status === 409) return 'That conflicts with existing data.'
+  if (status === 429) return 'Too many requests. Please wait a moment.'
+  if (status >= 500) return 'The server had a problem. Please try again.'
+  return `Request failed (${status}).`
+}
+
+function parseRetryAfter(value) {
+  if (!value) return null
+  const secs = Number(value)
+  if (Number.isFinite(secs) && secs >= 0) return Math.ceil(secs)
+  const when = Date.parse(value)
+  if (Number.isFinite(when)) return Math.max(0, Math.ceil((when - Date.now()) / 1000))
+  return null
+}
+
+/**
+ * request('GET', '/purchases') → parsed JSON.
+ * Throws ApiError for HTTP errors (message from {"error": "..."} when given),
+ * and lets AbortError through untouched so callers can ignore it.
+ */
+export async function request(method, path, { body, query, signal } = {}) {
+  let url = path
+  if (query) {
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== '') params.set(k, String(v))
+    }
+    const qs = params.toString()
+    if (qs) url += '?' + qs
+  }
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json' },
+    signal,
+  }
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+
+  let res
+  try {
+    res = await fetch(url, init)
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err
+    throw new ApiError(0, 'Cannot reach the server. Check your connection.')
+  }
+
+  let data = null
+  const text = await res.text()
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+
+  if (!res.ok) {
+    if (res.status === 401 && !CREDENTIAL_PATHS.has(path)) onUnauthorized()
+    const message = (data && typeof data.error === 'string' && data.error) || defaultMessage(res.status)
+    throw new ApiError(res.status, message, {
+      retryAfter: parseRetryAfter(res.headers.get('Retry-After')),
+      body: data,
+    })
+  }
+  return data
+}
+
+const asArray = (v) => (Array.isArray(v) ? v : [])
+
+export const api = {
+  login: (username, password) => request('POST', '/account/login', { body: { username, password } }),
+  register: (username, password) => request('POST', '/account/register', { body: { username, password } }),
+  logout: () => request('POST', '/account/logout', { body: {} }),
+  me: () => request('GET', '/account/me'),
+  feedStatus: () => request('GET', '/feed/status'),
+  recentPurchases: async () => asArray(await request('GET', '/purchases')),
+  search: async (term, signal) => asArray(await request('GET', '/purchase/search', { query: { term }, signal })),
+  history: async ({ bucket = 60000, from, to } = {}) =>
+    asArray(await request('GET', '/purchases/history', { query: { bucket, from, to } })),
+  topSellers: () => request('GET', '/purchases/top-sellers'),
+  byCountry: (window = '1h') => request('GET', '/purchases/by-country', { query: { window } }),
+}
+
+export function useApi() {
+  return api
+}

@@ -1,0 +1,173 @@
+// Everything the dashboard shows, and how live messages and re-fetches change
+// it. The page wires this to the socket; the components only display it.
+import { onBeforeUnmount, onMounted, reactive, ref, shallowRef } from 'vue'
+import { api, ApiError } from './useApi.js'
+import { mergePurchases } from '@/lib/purchases.js'
+import { setRemoteArtAllowed } from '@/lib/art.js'
+import { normalizeCountryCode } from '@/lib/format.js'
+
+const COUNTRY_WINDOW = '1h'
+const COUNTRY_REFRESH_MS = 30000
+
+function errorText(err, what) {
+  if (err instanceof ApiError && err.status === 401) return ''
+  if (err instanceof ApiError && err.status) return `Could not load ${what}: ${err.message}`
+  return `Could not load ${what}. Retrying with the next update.`
+}
+
+export function useDashboardData() {
+  const purchases = shallowRef([])
+  const history = shallowRef(null)
+  const topSellers = shallowRef(null)
+  const countries = ref({}) // code → {code, name, purchases, usd}
+  const pulses = shallowRef([]) // [{seq, code}], newest last, short
+  const feed = reactive({ mode: '', running: false })
+  const loading = reactive({ purchases: true, countries: true })
+  const errors = reactive({ purchases: '', history: '', topSellers: '', countries: '', feed: '' })
+  let pulseSeq = 0
+  let countryTimer = null
+
+  function setFeed(f) {
+    if (!f || typeof f !== 'object') return
+    if (typeof f.mode === 'string') feed.mode = f.mode
+    if (typeof f.running === 'boolean') feed.running = f.running
+    else if (typeof f.mode === 'string') feed.running = f.mode !== ''
+    setRemoteArtAllowed(feed.mode === 'live')
+  }
+
+  function setHistory(points) {
+    if (Array.isArray(points)) history.value = points
+  }
+
+  function setTopSellers(data) {
+    if (data && typeof data === 'object') {
+      topSellers.value = {
+        labels: Array.isArray(data.labels) ? data.labels : [],
+        series: Array.isArray(data.series) ? data.series : [],
+      }
+    }
+  }
+
+  function setCountries(data) {
+    const next = {}
+    for (const c of Array.isArray(data?.countries) ? data.countries : []) {
+      if (!c || typeof c.code !== 'string') continue
+      const code = normalizeCountryCode(c.code)
+      if (!code) continue
+      next[code] = {
+        code,
+        name: c.name || '',
+        purchases: Number(c.purchases) || 0,
+        usd: Number(c.usd) || 0,
+      }
+    }
+    countries.value = next
+  }
+
+  // A live purchase: count it on the map at once and make it pulse.
+  function bumpCountry(p) {
+    const code = normalizeCountryCode(p.country_code)
+    if (!code) return
+    const cur = countries.value[code] || { code, name: p.country || '', purchases: 0, usd: 0 }
+    countries.value = {
+      ...countries.value,
+      [code]: {
+        ...cur,
+        name: cur.name || p.country || '',
+        purchases: cur.purchases + 1,
+        usd: cur.usd + (Number(p.amount_paid_usd) || 0),
+      },
+    }
+    pulses.value = [...pulses.value.slice(-19), { seq: ++pulseSeq, code }]
+  }
+
+  function addLivePurchases(list) {
+    const { list: merged, added } = mergePurchases(purchases.value, list)
+    purchases.value = merged
+    // Oldest first, so the newest pulse is the last one drawn.
+    for (let i = added.length - 1; i >= 0; i--) bumpCountry(added[i])
+  }
+
+  async function loadPurchases() {
+    try {
+      const list = await api.recentPurchases()
+      purchases.value = mergePurchases(purchases.value, list).list
+      errors.purchases = ''
+    } catch (err) {
+      errors.purchases = errorText(err, 'recent purchases')
+    } finally {
+      loading.purchases = false
+    }
+  }
+
+  async function loadHistory() {
+    try {
+      setHistory(await api.history({ bucket: 60000 }))
+      errors.history = ''
+    } catch (err) {
+      errors.history = errorText(err, 'the sales history')
+      if (!history.value) history.value = []
+    }
+  }
+
+  async function loadTopSellers() {
+    try {
+      setTopSellers(await api.topSellers())
+      errors.topSellers = ''
+    } catch (err) {
+      errors.topSellers = errorText(err, 'the top sellers')
+      if (!topSellers.value) topSellers.value = { labels: [], series: [] }
+    }
+  }
+
+  async function loadCountries() {
+    try {
+      setCountries(await api.byCountry(COUNTRY_WINDOW))
+      errors.countries = ''
+    } catch (err) {
+      errors.countries = errorText(err, 'purchases by country')
+    } finally {
+      loading.countries = false
+    }
+  }
+
+  async function loadFeed() {
+    try {
+      setFeed(await api.feedStatus())
+      errors.feed = ''
+    } catch (err) {
+      errors.feed = errorText(err, 'the feed status')
+    }
+  }
+
+  /** Everything, again: on first load and after the socket reconnects. */
+  function resync() {
+    return Promise.allSettled([loadFeed(), loadPurchases(), loadHistory(), loadTopSellers(), loadCountries()])
+  }
+
+  onMounted(() => {
+    resync()
+    countryTimer = setInterval(loadCountries, COUNTRY_REFRESH_MS)
+  })
+  onBeforeUnmount(() => clearInterval(countryTimer))
+
+  return {
+    purchases,
+    history,
+    topSellers,
+    countries,
+    pulses,
+    feed,
+    loading,
+    errors,
+    windowLabel: 'the last hour',
+    // socket handlers
+    onPurchases: addLivePurchases,
+    onMinute({ topSellers: ts, purchaseHistory }) {
+      setTopSellers(ts)
+      setHistory(purchaseHistory)
+    },
+    onFeed: setFeed,
+    resync,
+  }
+}

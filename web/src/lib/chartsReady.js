@@ -1,0 +1,21 @@
+// Browser tests wait on `window.__beatsChartsReady`: the number of charts that
+// have rendered their data (ApexCharts' mounted/updated events).
+// `window.__beatsChartsUpdates` counts every such render, for tests that wait
+// for a minute update to land.
+const ready = new Set()
+
+if (typeof window !== 'undefined') {
+  window.__beatsChartsReady = 0
+  window.__beatsChartsUpdates = 0
+}
+
+export function markChartRendered(name) {
+  ready.add(name)
+  window.__beatsChartsReady = ready.size
+  window.__beatsChartsUpdates += 1
+}
+
+export function forgetChart(name) {
+  ready.delete(name)
+  window.__beatsChartsReady = ready.size
+}

@@ -1,0 +1,99 @@
+// Small, pure formatting helpers shared by the components.
+
+const usdFormatter = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+})
+
+/** 12.5 → "$12.50"; anything that is not a finite number → "—". */
+export function formatUsd(value) {
+  const n = typeof value === 'string' ? Number(value) : value
+  return Number.isFinite(n) ? usdFormatter.format(n) : '—'
+}
+
+const ITEM_TYPES = {
+  a: 'Album',
+  t: 'Track',
+  p: 'Physical / merch',
+  b: 'Discography bundle',
+}
+
+/** Bandcamp's one-letter item_type as words. */
+export function itemTypeLabel(type) {
+  return ITEM_TYPES[type] || 'Item'
+}
+
+/**
+ * Bandcamp gives protocol-relative links ("//sub.bandcamp.com/album/x") and
+ * sometimes http ones: link and load them over https. Returns '' for anything
+ * that is not an http(s) URL (never a javascript: link).
+ */
+export function toHttps(url) {
+  if (typeof url !== 'string') return ''
+  const u = url.trim()
+  if (!u) return ''
+  if (u.startsWith('//')) return 'https:' + u
+  const m = /^https?:\s*\/+(.*)$/i.exec(u)
+  if (m) return 'https://' + m[1]
+  return ''
+}
+
+/** A same-origin path such as "/art/123.jpg" (not "//host/…"). */
+export function isSameOriginPath(url) {
+  return typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')
+}
+
+/** Seconds since the epoch of a purchase, preferring the precise value. */
+export function purchaseSeconds(p) {
+  const raw = Number(p?.utc_date_raw)
+  if (Number.isFinite(raw) && raw > 0) return raw
+  const s = Number(p?.utc_date)
+  return Number.isFinite(s) ? s : 0
+}
+
+/** "3 s ago", "2 min ago", "5 h ago", then a date. `nowMs` and `thenMs` in ms. */
+export function relativeTime(thenMs, nowMs) {
+  if (!thenMs) return ''
+  const diff = Math.round((nowMs - thenMs) / 1000)
+  if (diff < 1) return 'just now'
+  if (diff < 60) return `${diff} s ago`
+  const min = Math.floor(diff / 60)
+  if (min < 60) return `${min} min ago`
+  const h = Math.floor(min / 60)
+  if (h < 24) return `${h} h ago`
+  return new Date(thenMs).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })
+}
+
+/** Full timestamp for title attributes and <time datetime>. */
+export function isoTime(ms) {
+  return ms ? new Date(ms).toISOString() : ''
+}
+
+export function formatDateTime(ms) {
+  if (!ms) return ''
+  return new Date(ms).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  })
+}
+
+/** Title of what was bought: "Album Title" for tracks/merch, or the description. */
+export function itemTitle(p) {
+  return p?.item_description || p?.album_title || 'Untitled'
+}
+
+export function pluralize(n, one, many = one + 's') {
+  return `${n} ${n === 1 ? one : many}`
+}
+
+/** Lowercase ISO alpha-2 code; Bandcamp's "uk" is ISO's "gb". */
+export function normalizeCountryCode(code) {
+  if (typeof code !== 'string') return ''
+  const c = code.trim().toLowerCase()
+  return c === 'uk' ? 'gb' : c
+}
