@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/beats
 REDIS_STACK := .redis-stack/bin/redis-server
-WEB_DIST := internal/webui/dist/index.html
+WEB_DIST := internal/webui/dist/app/index.html
 WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
 
 .PHONY: run build test test-go fuzz bench bench-quick tutorial web redis-stack chromium clean
@@ -20,7 +20,7 @@ $(REDIS_STACK): scripts/install-redis-stack.sh
 	scripts/install-redis-stack.sh
 	@touch $(REDIS_STACK)
 
-# The dashboard is built with Vite into internal/webui/dist, which the Go
+# The dashboard is built with Vite into internal/webui/dist/app, which the Go
 # binary embeds. It is rebuilt when any web source is newer than the build.
 web: $(WEB_DIST)
 $(WEB_DIST): $(WEB_SOURCES)
@@ -29,7 +29,6 @@ $(WEB_DIST): $(WEB_SOURCES)
 	else \
 		echo "web/ has no package.json yet: serving the placeholder page"; \
 	fi
-	@touch internal/webui/dist/.gitkeep
 
 chromium:
 	@scripts/install-chromium.sh

@@ -13,7 +13,9 @@ export default defineConfig({
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   build: {
-    outDir: '../internal/webui/dist',
+    // dist/app, not dist: emptyOutDir must not delete dist/.gitkeep, which
+    // keeps go:embed working in a fresh clone before the first build.
+    outDir: '../internal/webui/dist/app',
     emptyOutDir: true,
     // Never inline assets as data: URIs: the server's CSP allows images from
     // 'self' only, so every flag and icon must be a file of our own origin.
