@@ -85,3 +85,5 @@ func testLogger() (*slog.Logger, *logBuffer) {
 	b := &logBuffer{}
 	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -21,7 +21,7 @@ var currencies = map[string]currency{
 	"CAD": {prefix: "$", suffix: " CAD", scale: 1, step: 1, usd: 0.73},
 	"AUD": {prefix: "$", suffix: " AUD", scale: 1, step: 1, usd: 0.66},
 	"NZD": {prefix: "$", suffix: " NZD", scale: 1, step: 1, usd: 0.60},
-	"JPY": {prefix: "¥", scale: 100, step: 5000, usd: 0.0067},
+	"JPY": {prefix: "¥", scale: 150, step: 5000, usd: 0.0067},
 	"SEK": {suffix: " SEK", scale: 10, step: 100, usd: 0.095},
 	"NOK": {suffix: " NOK", scale: 10, step: 100, usd: 0.093},
 	"DKK": {suffix: " DKK", scale: 7, step: 100, usd: 0.145},
