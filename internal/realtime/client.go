@@ -99,9 +99,6 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription, readErr, pi
 		case err := <-readErr:
 			return err
 		case err := <-pingErr:
-			if err == nil {
-				continue // cannot happen before stopPing; keep serving
-			}
 			return err
 		case msg := <-sub.Messages():
 			if err := h.write(conn, msg); err != nil {

@@ -15,15 +15,24 @@ import (
 	"github.com/beatsbyredis/beats/internal/redistest"
 )
 
-// countingSnapshots is the real purchases.Reader, counting its calls.
+// countingSnapshots is the real purchases.Reader, counting its calls and
+// keeping what it was asked.
 type countingSnapshots struct {
 	*purchases.Reader
 	topSellers atomic.Int64
+	topN       atomic.Int64
+	bucketMS   atomic.Int64
 }
 
 func (c *countingSnapshots) TopSellers(ctx context.Context, n int) (purchases.TopSellersChart, error) {
 	c.topSellers.Add(1)
+	c.topN.Store(int64(n))
 	return c.Reader.TopSellers(ctx, n)
+}
+
+func (c *countingSnapshots) History(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error) {
+	c.bucketMS.Store(q.BucketMS)
+	return c.Reader.History(ctx, q)
 }
 
 // savePurchase stores a purchase through the real pipeline script, which
@@ -122,6 +131,10 @@ func TestSnapshotIsBuiltOncePerPeriodForAllClients(t *testing.T) {
 	}
 	if got := src.topSellers.Load(); got != 1 {
 		t.Fatalf("TopSellers called %d times for 5 clients, want 1", got)
+	}
+	// The same questions as /purchases/top-sellers and /purchases/history.
+	if n, bucket := src.topN.Load(), src.bucketMS.Load(); n != 5 || bucket != 60_000 {
+		t.Fatalf("asked TopSellers(%d), History(BucketMS %d); want 5 and 60000", n, bucket)
 	}
 }
 

@@ -82,13 +82,16 @@ func TestTailerBatchesNewestFirstWithoutSearchText(t *testing.T) {
 	xadd(t, rdb, testPurchase(0, "Before", 0)) // already there at start: not sent
 	_, out := startTailer(t, rdb)
 
-	// One MULTI, so one XREAD returns all three; stream order is not time order.
-	xadd(t, rdb, testPurchase(2, "B", 0), testPurchase(1, "A", 0), testPurchase(3, "C", 0))
+	// One MULTI, so one XREAD returns them all; stream order is not time
+	// order, and at equal times the later arrival is the newer.
+	tie := testPurchase(3, "D", 0)
+	tie.ID = "test-3-later"
+	xadd(t, rdb, testPurchase(2, "B", 0), testPurchase(1, "A", 0), testPurchase(3, "C", 0), tie)
 	msg := next(t, out)
 	if bytes.Contains(msg, []byte("search_text")) {
 		t.Fatalf("message leaks search_text: %s", msg)
 	}
-	if got, want := ids(decodePurchases(t, msg)), []string{"test-3", "test-2", "test-1"}; !slices.Equal(got, want) {
+	if got, want := ids(decodePurchases(t, msg)), []string{"test-3-later", "test-3", "test-2", "test-1"}; !slices.Equal(got, want) {
 		t.Fatalf("batch = %v, want %v (newest first, nothing from before the start)", got, want)
 	}
 	var shape map[string]json.RawMessage

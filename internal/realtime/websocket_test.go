@@ -238,3 +238,50 @@ func TestClientMessagesAreDiscardedAndCapped(t *testing.T) {
 		t.Fatalf("closed with %v (%v), want 1009", code, err)
 	}
 }
+
+// TestSocketOutlivesServerTimeouts: the app's http.Server has read and
+// write timeouts; they must not cut a long-lived socket.
+func TestSocketOutlivesServerTimeouts(t *testing.T) {
+	rdb := redistest.New(t)
+	unstarted := httptest.NewUnstartedServer(nil)
+	unstarted.Config.ReadTimeout = 50 * time.Millisecond
+	unstarted.Config.WriteTimeout = 50 * time.Millisecond
+	_, srv := startLiveOn(t, Options{Redis: rdb, PingInterval: 20 * time.Millisecond}, unstarted)
+
+	pings := make(chan struct{}, 100)
+	conn := dial(t, srv, &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool {
+		select {
+		case pings <- struct{}{}:
+		default:
+		}
+		return true
+	}})
+	msgs := make(chan message, 10)
+	go func() {
+		defer close(msgs)
+		for {
+			msg, err := tryRead(conn, time.Minute)
+			if err != nil {
+				return
+			}
+			msgs <- msg
+		}
+	}()
+	// Ten pings answered: well past both server timeouts.
+	for range 10 {
+		select {
+		case <-pings:
+		case <-time.After(5 * time.Second):
+			t.Fatal("pings stopped: the socket was closed")
+		}
+	}
+	xadd(t, rdb, testPurchase(1, "A", 0))
+	select {
+	case msg, ok := <-msgs:
+		if !ok || msg["purchases"] == nil {
+			t.Fatalf("got %v (open %v), want the purchase", msg, ok)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("no purchase after the server timeouts passed")
+	}
+}
