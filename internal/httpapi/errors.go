@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/beatsbyredis/beats/internal/accounts"
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
@@ -46,6 +47,25 @@ func statusOf(err error) (status int, msg string, retryAfter time.Duration) {
 		return http.StatusNotFound, "not found", 0
 	case errors.Is(err, purchases.ErrBadQuery):
 		return http.StatusBadRequest, err.Error(), 0
+	case errors.Is(err, accounts.ErrRateLimited):
+		retry := time.Minute
+		if rl, ok := errors.AsType[*accounts.RateLimitError](err); ok {
+			retry = rl.RetryAfter
+		}
+		return http.StatusTooManyRequests, "too many attempts, try again later", retry
+	case errors.Is(err, accounts.ErrInvalidInput):
+		if in, ok := errors.AsType[*accounts.InputError](err); ok {
+			return http.StatusBadRequest, in.Message, 0
+		}
+		return http.StatusBadRequest, "invalid username or password format", 0
+	case errors.Is(err, accounts.ErrInvalidCredentials): // one message: no hint whether the name exists
+		return http.StatusUnauthorized, "invalid username or password", 0
+	case errors.Is(err, accounts.ErrUsernameTaken):
+		return http.StatusConflict, "that username is taken", 0
+	case errors.Is(err, accounts.ErrUnauthenticated):
+		return http.StatusUnauthorized, "login required", 0
+	case errors.Is(err, accounts.ErrBusy):
+		return http.StatusServiceUnavailable, "too many logins at once, try again", time.Second
 	case errors.Is(err, context.Canceled):
 		return 499, "request canceled", 0 // the client went away; nginx's code
 	case errors.Is(err, context.DeadlineExceeded):

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/alexedwards/scs/v2"
+
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
@@ -40,6 +42,13 @@ type Deps struct {
 	Metrics http.Handler
 	// Web serves the built dashboard's files.
 	Web http.FileSystem
+	// Accounts logs users in and checks logins (*accounts.Service). Without
+	// it or Sessions, every route that needs a login refuses.
+	Accounts AccountService
+	// Sessions is accounts.NewSessionManager's.
+	Sessions *scs.SessionManager
+	// Origins are trusted besides the request's own for cross-origin checks (config Origins).
+	Origins []string
 }
 
 // Server holds the routes' dependencies.
@@ -53,6 +62,9 @@ func New(d Deps) *Server {
 	s := &Server{Deps: d, log: d.Logger}
 	if s.log == nil {
 		s.log = discardLogger
+	}
+	if s.Sessions != nil {
+		s.Sessions.ErrorFunc = s.writeError // session store failures answer like any error
 	}
 	return s
 }

@@ -1,0 +1,122 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/beatsbyredis/beats/internal/accounts"
+)
+
+// loadSession loads the session of every request and saves it when the
+// response starts (scs LoadAndSave). WebSocket upgrades skip it: the socket
+// lives for hours behind a wrapped ResponseWriter otherwise, and then saves a
+// stale copy of the session when it closes. The socket route checks the
+// session itself (requireSocketUser).
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	if s.Sessions == nil {
+		return next
+	}
+	withSession := s.Sessions.LoadAndSave(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebSocketUpgrade(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		withSession.ServeHTTP(w, r)
+	})
+}
+
+func isWebSocketUpgrade(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// requireUser lets a request through with a live login, its user in the
+// context (accounts.UserFrom); else 401 {"error": "login required"}.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		ctx, _, err := s.authenticate(r)
+		if err != nil {
+			return err
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+		return nil
+	})
+}
+
+// requirePage is requireUser for pages: without a login it redirects to /login.
+func (s *Server) requirePage(next http.Handler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		ctx, _, err := s.authenticate(r)
+		if errors.Is(err, accounts.ErrUnauthenticated) {
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+		return nil
+	})
+}
+
+// requireSocketUser is requireUser for the WebSocket, whose request has no
+// LoadAndSave (see loadSession) so the handler gets the plain ResponseWriter
+// to hijack.
+func (s *Server) requireSocketUser(next http.Handler) http.Handler {
+	return s.requireUser(next)
+}
+
+// userFromRequest checks the request's session cookie and returns its user.
+// It needs no LoadAndSave: it loads the session itself and saves it only when
+// the tokens were refreshed.
+func (s *Server) userFromRequest(r *http.Request) (accounts.User, error) {
+	_, u, err := s.authenticate(r)
+	return u, err
+}
+
+// authenticate checks the login in the request's session against its
+// account document, refreshing an expired access token. It returns the
+// request's context with the session loaded and the user added.
+func (s *Server) authenticate(r *http.Request) (context.Context, accounts.User, error) {
+	if s.Accounts == nil || s.Sessions == nil {
+		return nil, accounts.User{}, fmt.Errorf("httpapi: no accounts configured: %w", accounts.ErrUnauthenticated)
+	}
+	var token string
+	if c, err := r.Cookie(s.Sessions.Cookie.Name); err == nil {
+		token = c.Value
+	}
+	// Load returns ctx as it is when loadSession has loaded the session.
+	ctx, err := s.Sessions.Load(r.Context(), token)
+	if err != nil {
+		return nil, accounts.User{}, fmt.Errorf("httpapi: load session: %w", err)
+	}
+	sess, ok := accounts.SessionFrom(ctx, s.Sessions)
+	if !ok {
+		return nil, accounts.User{}, fmt.Errorf("httpapi: session holds no login: %w", accounts.ErrUnauthenticated)
+	}
+	fresh, err := s.Accounts.Authenticate(ctx, sess)
+	if errors.Is(err, accounts.ErrUnauthenticated) {
+		// The login behind the session is gone (logged out, expired, revoked):
+		// drop the session too, which clears the cookie.
+		if derr := s.Sessions.Destroy(ctx); derr != nil {
+			s.log.WarnContext(ctx, "drop session", "err", derr)
+		}
+		return nil, accounts.User{}, err
+	}
+	if err != nil {
+		return nil, accounts.User{}, err
+	}
+	if fresh.Tokens != sess.Tokens {
+		accounts.PutSession(ctx, s.Sessions, fresh)
+		// Save now rather than when the response starts, so this session's
+		// other requests see the new pair as soon as possible (and the socket
+		// route, which has no LoadAndSave, saves at all).
+		if _, _, err := s.Sessions.Commit(ctx); err != nil {
+			return nil, accounts.User{}, fmt.Errorf("httpapi: save refreshed session: %w", err)
+		}
+	}
+	return accounts.WithUser(ctx, fresh.User), fresh.User, nil
+}
