@@ -62,19 +62,12 @@ func (s *Server) requirePage(next http.Handler) http.Handler {
 	})
 }
 
-// requireSocketUser is requireUser for the WebSocket, whose request has no
-// LoadAndSave (see loadSession) so the handler gets the plain ResponseWriter
-// to hijack.
+// requireSocketUser is requireUser for the WebSocket. Its request has no
+// LoadAndSave (see loadSession), so the handler gets a ResponseWriter scs
+// has not wrapped to hijack; authenticate loads the session from the cookie
+// itself and saves it only when it refreshed the tokens.
 func (s *Server) requireSocketUser(next http.Handler) http.Handler {
 	return s.requireUser(next)
-}
-
-// userFromRequest checks the request's session cookie and returns its user.
-// It needs no LoadAndSave: it loads the session itself and saves it only when
-// the tokens were refreshed.
-func (s *Server) userFromRequest(r *http.Request) (accounts.User, error) {
-	_, u, err := s.authenticate(r)
-	return u, err
 }
 
 // authenticate checks the login in the request's session against its
