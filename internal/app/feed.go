@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/beatsbyredis/beats/internal/config"
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/ingest"
+)
+
+// runFeed keeps the feed running on exactly one instance: it waits for the
+// feed lease, opens the source, and publishes its sales paced by --speed.
+// A finite source (a replay) that ends keeps the lease, so no other
+// instance plays it again.
+func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *ingest.Publisher, log *slog.Logger, mode func(string)) error {
+	for ctx.Err() == nil {
+		err := lease.Hold(ctx, func(ctx context.Context) error {
+			src, err := feed.Open(ctx, feed.OpenSpec{
+				Kind: cfg.FeedKind(), Arg: cfg.FeedArg(), BaseURL: cfg.FeedURL,
+				KeepTimes: cfg.KeepTimes, Logger: log,
+			})
+			if err != nil {
+				return err
+			}
+			mode(src.Mode())
+			if err := lease.SetMode(ctx, src.Mode()); err != nil {
+				log.Warn("feed: advertise mode", "err", err)
+			}
+			log.Info("feed: running", "mode", src.Mode(), "speed", cfg.Speed)
+			if err := feed.Run(ctx, src, cfg.Speed, pub.Publish); err != nil {
+				return err
+			}
+			log.Info("feed: source finished", "mode", src.Mode())
+			<-ctx.Done()
+			return nil
+		})
+		if err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("feed: stopped, retrying", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(5 * time.Second):
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,44 @@
+package app
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/beatsbyredis/beats/internal/realtime"
+)
+
+// metrics are this process's Prometheus metrics, on a registry of its own
+// (no global state, so tests can run several instances in one process).
+type metrics struct {
+	registry *prometheus.Registry
+	stored   prometheus.Counter
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		stored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "beats_purchases_stored_total", Help: "Purchases this instance stored (new documents).",
+		}),
+	}
+	m.registry.MustRegister(m.stored, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// watchLive exports the WebSocket side's counters.
+func (m *metrics) watchLive(live *realtime.Live) {
+	gauge := func(name, help string, read func(realtime.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return read(live.Stats()) })
+	}
+	counter := func(name, help string, read func(realtime.Stats) float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 { return read(live.Stats()) })
+	}
+	m.registry.MustRegister(
+		gauge("beats_ws_clients", "WebSocket clients connected now.", func(s realtime.Stats) float64 { return float64(s.Clients) }),
+		counter("beats_ws_accepted_total", "WebSocket connections accepted.", func(s realtime.Stats) float64 { return float64(s.Accepted) }),
+		counter("beats_ws_refused_total", "WebSocket handshakes refused.", func(s realtime.Stats) float64 { return float64(s.Refused) }),
+		counter("beats_ws_slow_consumers_total", "Clients dropped because they fell behind.", func(s realtime.Stats) float64 { return float64(s.SlowConsumers) }),
+		counter("beats_ws_purchases_relayed_total", "Purchases relayed from purchases:live.", func(s realtime.Stats) float64 { return float64(s.Purchases) }),
+		counter("beats_redis_errors_total", "Failed Redis calls of the live side (each retried).", func(s realtime.Stats) float64 { return float64(s.RedisErrors) }),
+	)
+}

@@ -1,0 +1,193 @@
+// Package app wires the packages into the commands of the beats binary.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/accounts"
+	"github.com/beatsbyredis/beats/internal/config"
+	"github.com/beatsbyredis/beats/internal/httpapi"
+	"github.com/beatsbyredis/beats/internal/ingest"
+	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/realtime"
+	"github.com/beatsbyredis/beats/internal/webui"
+)
+
+// Serve runs the app until ctx ends, then shuts down gracefully. ready, if
+// not nil, receives the address the server listens on.
+func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(addr string)) error {
+	rdb, closeRedis, err := openRedis(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeRedis()
+	if err := prepareRedis(ctx, rdb, cfg); err != nil {
+		return err
+	}
+
+	instance := instanceID()
+	metrics := newMetrics()
+	var feedMode atomic.Value
+	feedMode.Store("")
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	background := func(name string, fn func(context.Context) error) {
+		wg.Go(func() {
+			if err := fn(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("background task stopped", "task", name, "err", err)
+			}
+		})
+	}
+
+	processor := ingest.NewProcessor(rdb, purchases.NewSaver(rdb, cfg.Retention), ingest.ProcessorOptions{
+		Consumer: instance, Logger: log, Stored: func(n int) { metrics.stored.Add(float64(n)) },
+	})
+	background("processor", processor.Run)
+	lease := ingest.NewLease(rdb, instance, 15*time.Second)
+	background("feed", func(ctx context.Context) error {
+		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), log, func(m string) { feedMode.Store(m) })
+	})
+
+	reader := purchases.NewReader(rdb)
+	status := feedStatus(rdb)
+	live := realtime.New(realtime.Options{
+		Redis:          rdb,
+		Snapshots:      reader,
+		FeedMode:       func() string { return status(ctx).Mode },
+		Logger:         log,
+		TrustedOrigins: cfg.Origins,
+	})
+	background("realtime", live.Run)
+	metrics.watchLive(live)
+
+	acc, err := accounts.NewService(rdb, accounts.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("app: accounts: %w", err)
+	}
+	api := httpapi.New(httpapi.Deps{
+		Logger:    log,
+		Purchases: reader,
+		Live:      live.Handler(),
+		Ready:     readiness(rdb),
+		Feed:      status,
+		Metrics:   promhttp.HandlerFor(metrics.registry, promhttp.HandlerOpts{}),
+		Web:       http.FS(webui.FS()),
+		Accounts:  acc,
+		Sessions:  accounts.NewSessionManager(rdb, cfg.SecureCookies),
+		Origins:   cfg.Origins,
+	})
+
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           api.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen %s: %w", cfg.Addr, err)
+	}
+	addr := ln.Addr().String()
+	log.Info("listening", "addr", "http://"+addr, "instance", instance)
+	if ready != nil {
+		ready(addr)
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		cancel()
+		wg.Wait()
+		return fmt.Errorf("app: serve: %w", err)
+	}
+	log.Info("shutting down")
+	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer done()
+	// Hijacked WebSocket connections are not tracked by Shutdown: close
+	// them first, with 1001 (going away), so browsers reconnect elsewhere.
+	if err := live.Shutdown(shutdownCtx); err != nil {
+		log.Warn("websocket shutdown", "err", err)
+	}
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	wg.Wait()
+	return nil
+}
+
+// prepareRedis creates what the app needs in Redis, tolerating other
+// instances doing the same at the same time.
+func prepareRedis(ctx context.Context, rdb *redis.Client, cfg config.Serve) error {
+	if err := purchases.EnsureIndex(ctx, rdb); err != nil {
+		return err
+	}
+	if err := purchases.EnsureSeries(ctx, rdb, cfg.Retention.Milliseconds()); err != nil {
+		return err
+	}
+	if err := purchases.LoadScript(ctx, rdb); err != nil {
+		return err
+	}
+	return ingest.EnsureGroup(ctx, rdb)
+}
+
+// readiness: Redis answers, the index exists, and some instance runs the feed.
+func readiness(rdb *redis.Client) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := rdb.Do(ctx, "FT.INFO", purchases.IndexAlias).Err(); err != nil {
+			return fmt.Errorf("index %s: %w", purchases.IndexAlias, err)
+		}
+		owner, _, err := ingest.Holder(ctx, rdb)
+		if err != nil {
+			return err
+		}
+		if owner == "" {
+			return errors.New("no instance runs the feed yet")
+		}
+		return nil
+	}
+}
+
+// feedStatus reads the feed's mode from the lease, whichever instance holds it.
+func feedStatus(rdb *redis.Client) func(context.Context) httpapi.FeedStatus {
+	return func(ctx context.Context) httpapi.FeedStatus {
+		owner, mode, err := ingest.Holder(ctx, rdb)
+		if err != nil || owner == "" {
+			return httpapi.FeedStatus{}
+		}
+		if mode == "starting" {
+			mode = ""
+		}
+		return httpapi.FeedStatus{Mode: mode, Running: true}
+	}
+}
+
+// instanceID names this process in the consumer group and the feed lease.
+func instanceID() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
+}
