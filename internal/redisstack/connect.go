@@ -20,8 +20,10 @@ func Connect(ctx context.Context, url string) (*redis.Client, error) {
 	// results only on RESP2 (its RESP3 search replies are marked unstable).
 	opt.Protocol = 2
 	opt.ClientName = "beats"
-	// Let a cancelled context interrupt blocking reads (XREAD BLOCK), so
-	// shutdown does not wait for them to time out.
+	// Apply a context's deadline to the command's network I/O, so a slow
+	// Redis cannot hold an HTTP request past its own timeout. (Cancellation
+	// without a deadline does not interrupt a blocking read: the BLOCK time
+	// of XREAD and XREADGROUP is what bounds shutdown.)
 	opt.ContextTimeoutEnabled = true
 	if opt.PoolSize == 0 {
 		opt.PoolSize = 32
