@@ -70,11 +70,15 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
-// count counts log lines containing s.
-func (b *logBuffer) count(s string) int {
+// count counts log lines containing every one of subs.
+func (b *logBuffer) count(subs ...string) int {
 	n := 0
 	for _, l := range strings.Split(b.String(), "\n") {
-		if strings.Contains(l, s) {
+		all := l != ""
+		for _, s := range subs {
+			all = all && strings.Contains(l, s)
+		}
+		if all {
 			n++
 		}
 	}

@@ -40,7 +40,9 @@ func (it *Item) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return fmt.Errorf("feed: decode item: %w", err)
 	}
+	// ID is not in the JSON; keep whatever the caller had set.
 	*it = Item{
+		ID:                 it.ID,
 		UTCDate:            w.UTCDate.v,
 		ArtistName:         w.ArtistName.v,
 		ItemType:           w.ItemType.v,
