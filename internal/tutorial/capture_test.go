@@ -1,0 +1,253 @@
+package tutorial_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/ingest"
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
+
+// recorder is a go-redis hook that records the commands the app issues and
+// answers each with nothing, without a server: FT.INFO answers "Unknown
+// index name" so that EnsureIndex goes on to create the index.
+type recorder struct{ cmds [][]string }
+
+func (r *recorder) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (r *recorder) ProcessHook(redis.ProcessHook) redis.ProcessHook {
+	return func(_ context.Context, cmd redis.Cmder) error { return r.answer(cmd) }
+}
+
+func (r *recorder) ProcessPipelineHook(redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(_ context.Context, cmds []redis.Cmder) error {
+		for _, cmd := range cmds {
+			_ = r.answer(cmd)
+		}
+		return nil
+	}
+}
+
+func (r *recorder) answer(cmd redis.Cmder) error {
+	args := make([]string, len(cmd.Args()))
+	for i, a := range cmd.Args() {
+		args[i] = argText(a)
+	}
+	if strings.EqualFold(args[0], "FT.INFO") {
+		err := errors.New("Unknown index name")
+		cmd.SetErr(err)
+		return err
+	}
+	r.cmds = append(r.cmds, args)
+	return nil
+}
+
+// argText writes an argument as go-redis sends it.
+func argText(a any) string {
+	switch v := a.(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		if v {
+			return "1"
+		}
+		return "0"
+	}
+	return fmt.Sprint(a)
+}
+
+// appCall runs one of the app's functions against a client that records
+// the commands it issues. arg is the rest of the block's "app:" marker; cmds
+// are the block's own commands, for calls that take their input from them.
+type appCall func(ctx context.Context, rdb redis.UniversalClient, arg string, cmds [][]string) error
+
+// consumerPlaceholder names the app instance's consumer in listings; the
+// app names it after the instance.
+const consumerPlaceholder = "<consumer>"
+
+// appCalls are the names an "app:" marker may use.
+var appCalls = map[string]appCall{
+	// GET /purchase/search?term=ARG
+	"search": func(ctx context.Context, rdb redis.UniversalClient, term string, _ [][]string) error {
+		_, _ = purchases.NewReader(rdb).Search(ctx, term)
+		return nil
+	},
+	// GET /purchases
+	"recent": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+		_, _ = purchases.NewReader(rdb).Recent(ctx)
+		return nil
+	},
+	// GET /purchases/top-sellers (the top five)
+	"top-sellers": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+		_, _ = purchases.NewReader(rdb).TopSellers(ctx, 5)
+		return nil
+	},
+	// GET /purchases/history[?bucket=ARG]
+	"history": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+		q, err := bucketQuery(arg)
+		_, _ = purchases.NewReader(rdb).History(ctx, q)
+		return err
+	},
+	// GET /purchases/revenue[?bucket=ARG]
+	"revenue": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+		q, err := bucketQuery(arg)
+		_, _ = purchases.NewReader(rdb).Revenue(ctx, q)
+		return err
+	},
+	// GET /purchases/by-country, since ARG (epoch seconds)
+	"by-country": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+		since, err := strconv.ParseFloat(arg, 64)
+		if err != nil {
+			return fmt.Errorf("by-country wants the epoch seconds it counts from: %w", err)
+		}
+		_, _ = purchases.NewReader(rdb).ByCountry(ctx, since)
+		return nil
+	},
+	// The app's start: the index and its alias, the series, the group.
+	"create-index": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+		_ = purchases.EnsureIndex(ctx, rdb)
+		return nil
+	},
+	"create-series": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+		ms, err := strconv.ParseInt(arg, 10, 64)
+		if err != nil {
+			return fmt.Errorf("create-series wants the retention in ms: %w", err)
+		}
+		_ = purchases.EnsureSeries(ctx, rdb, ms)
+		return nil
+	},
+	"create-group": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+		_ = ingest.EnsureGroup(ctx, rdb)
+		return nil
+	},
+	// The pipeline's consumer: one read of new entries, and the reclaim of
+	// entries a dead consumer left pending.
+	"read-group": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+		_, _ = processor(rdb).ReadOnce(ctx)
+		return nil
+	},
+	"reclaim": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+		_, _ = processor(rdb).Reclaim(ctx)
+		return nil
+	},
+	// The feed publishing the block's own item, as Publisher does.
+	"publish": func(ctx context.Context, rdb redis.UniversalClient, _ string, cmds [][]string) error {
+		if len(cmds) != 1 {
+			return fmt.Errorf("publish wants one XADD, got %d commands", len(cmds))
+		}
+		item, err := xaddItem(cmds[0])
+		if err != nil {
+			return err
+		}
+		return ingest.NewPublisher(rdb).Publish(ctx, feed.Sale{UTCDate: item.UTCDate, Items: []feed.Item{item}})
+	},
+	// The feed's lease, as /feed/status reads it.
+	"lease": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+		_, _, _ = ingest.Holder(ctx, rdb)
+		return nil
+	},
+}
+
+func processor(rdb redis.UniversalClient) *ingest.Processor {
+	return ingest.NewProcessor(rdb, purchases.NewSaver(rdb, retention), ingest.ProcessorOptions{Consumer: consumerPlaceholder})
+}
+
+func bucketQuery(arg string) (purchases.HistoryQuery, error) {
+	if arg == "" {
+		return purchases.HistoryQuery{}, nil
+	}
+	ms, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil {
+		return purchases.HistoryQuery{}, fmt.Errorf("bucket %q: %w", arg, err)
+	}
+	return purchases.HistoryQuery{BucketMS: ms}, nil
+}
+
+// xaddItem reads the feed item an XADD of the stream carries in its id and
+// item fields.
+func xaddItem(args []string) (feed.Item, error) {
+	star := -1
+	for i, a := range args {
+		if a == "*" {
+			star = i
+			break
+		}
+	}
+	if star < 0 || (len(args)-star-1)%2 != 0 {
+		return feed.Item{}, fmt.Errorf("XADD %v: want ... * field value ...", args)
+	}
+	fields := map[string]string{}
+	for i := star + 1; i+1 < len(args); i += 2 {
+		fields[args[i]] = args[i+1]
+	}
+	var it feed.Item
+	if err := json.Unmarshal([]byte(fields["item"]), &it); err != nil {
+		return feed.Item{}, fmt.Errorf("XADD item: %w", err)
+	}
+	it.ID = fields["id"]
+	return it, nil
+}
+
+// captureApp runs the call a marker names and returns the commands issued.
+func captureApp(marker string, cmds [][]string) ([][]string, error) {
+	name, arg, _ := strings.Cut(marker, " ")
+	call, ok := appCalls[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown app call %q", name)
+	}
+	rec := &recorder{}
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:0", Protocol: 2, DialTimeout: time.Millisecond})
+	defer rdb.Close()
+	rdb.AddHook(rec)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := call(ctx, rdb, strings.TrimSpace(arg), cmds); err != nil {
+		return nil, err
+	}
+	return rec.cmds, nil
+}
+
+// sameCommand compares a block's command with the app's: equal arguments,
+// a keyword the page writes in capitals matching the app's lower case, and
+// JSON arguments (the feed item of an XADD) equal as feed items.
+func sameCommand(page, app []string) bool {
+	if len(page) != len(app) {
+		return false
+	}
+	for i := range page {
+		p, a := page[i], app[i]
+		switch {
+		case p == a:
+		case strings.EqualFold(p, a) && p == strings.ToUpper(p):
+		case i > 0 && page[i-1] == "item" && sameItem(p, a):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func sameItem(a, b string) bool {
+	var x, y feed.Item
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
