@@ -54,7 +54,7 @@ bench-quick: build
 
 tutorial:
 	@mkdir -p dist
-	cd tutorial && rm -f ../dist/beats-tutorial.zip && zip -qr ../dist/beats-tutorial.zip manifest.json *.md
+	cd tutorial && rm -f ../dist/beats-tutorial.zip && python3 -m zipfile -c ../dist/beats-tutorial.zip manifest.json *.md
 	@echo "wrote dist/beats-tutorial.zip"
 
 clean:
