@@ -1,0 +1,59 @@
+package browsertest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestConsoleLogCatchesErrors checks the watcher TestDashboard relies on: a
+// console.error, an uncaught exception and a failed load must each show up,
+// or "no console errors" would prove nothing.
+func TestConsoleLogCatchesErrors(t *testing.T) {
+	requireChromium(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte(`<!doctype html><title>errors</title><img src="/missing.png">
+<script>console.error("boom"); console.warn("careful"); setTimeout(() => { throw new Error("bang") });</script>`))
+	}))
+	t.Cleanup(page.Close)
+	b := newBrowser(t)
+
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(page.URL)); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"console.error: boom", "Error: bang", "404"}
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		all := strings.Join(b.console.Errors(), "\n")
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(all, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the console log lacks %q; it has:\n%s", missing, all)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("caught: %q", b.console.Errors())
+	if w := strings.Join(b.console.Warnings(), "\n"); !strings.Contains(w, "careful") {
+		t.Errorf("warnings = %q, want console.warn's", w)
+	}
+}
