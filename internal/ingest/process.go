@@ -24,6 +24,9 @@ type ProcessorOptions struct {
 	Logger    *slog.Logger
 	// Stored is called with the number of new purchases after each batch.
 	Stored func(n int)
+	// MaxDeliveries is how often an entry is tried before it is moved to the
+	// dead-letter stream (default 5).
+	MaxDeliveries int
 }
 
 // Processor is one consumer of the group that stores purchases.
@@ -47,6 +50,9 @@ func NewProcessor(rdb redis.UniversalClient, saver *purchases.Saver, opt Process
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opt.MaxDeliveries <= 0 {
+		opt.MaxDeliveries = 5
+	}
 	if opt.Stored == nil {
 		opt.Stored = func(int) {}
 	}
@@ -63,10 +69,10 @@ func EnsureGroup(ctx context.Context, rdb redis.UniversalClient) error {
 	return nil
 }
 
-// Run reads and stores entries until ctx ends. It first finishes the
-// entries this consumer had read but not acknowledged (after a restart under
-// the same name), then reads new ones, and now and then reclaims entries
-// that other, dead consumers left pending.
+// Run reads and stores entries until ctx ends, and every ClaimIdle/2 does
+// the group's upkeep (see maintain). Consumer names are unique per process,
+// so a restarted instance has nothing pending of its own: what a dead
+// instance left behind is reclaimed by whichever consumer gets to it first.
 func (p *Processor) Run(ctx context.Context) error {
 	if err := EnsureGroup(ctx, p.rdb); err != nil {
 		return err
@@ -74,17 +80,15 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err := purchases.LoadScript(ctx, p.rdb); err != nil {
 		return err
 	}
-	lastClaim := time.Time{}
-	backoff := 100 * time.Millisecond
+	defer p.leaveGroup(ctx)
+	lastUpkeep := time.Time{}
+	backoff := minBackoff
 	for ctx.Err() == nil {
-		if time.Since(lastClaim) > p.opt.ClaimIdle/2 {
-			if _, err := p.Reclaim(ctx); err != nil && ctx.Err() == nil {
-				p.opt.Logger.Warn("ingest: reclaim failed", "err", err)
-			}
-			lastClaim = time.Now()
+		if time.Since(lastUpkeep) > p.opt.ClaimIdle/2 {
+			p.maintain(ctx)
+			lastUpkeep = time.Now()
 		}
-		n, err := p.ReadOnce(ctx)
-		if err != nil {
+		if _, err := p.ReadOnce(ctx); err != nil {
 			if ctx.Err() != nil {
 				break
 			}
@@ -93,17 +97,22 @@ func (p *Processor) Run(ctx context.Context) error {
 			case <-ctx.Done():
 			case <-time.After(backoff):
 			}
-			backoff = min(backoff*2, 5*time.Second)
+			backoff = min(backoff*2, maxBackoff)
 			continue
 		}
-		backoff = 100 * time.Millisecond
-		_ = n
+		backoff = minBackoff
 	}
 	return nil
 }
 
+const (
+	minBackoff = 100 * time.Millisecond
+	maxBackoff = 5 * time.Second
+)
+
 // ReadOnce reads one batch of new entries (blocking up to Block) and stores
-// them. It returns how many entries it handled.
+// them. It returns how many entries it handled. A batch that was read is
+// stored even if ctx ends meanwhile, so a shutdown leaves nothing pending.
 func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
 	streams, err := p.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
 		Group:    purchases.ConsumerGroup,
@@ -125,41 +134,9 @@ func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
 	for _, s := range streams {
 		msgs = append(msgs, s.Messages...)
 	}
-	return len(msgs), p.handle(ctx, msgs)
-}
-
-// Reclaim takes over entries pending longer than ClaimIdle (their consumer
-// died between reading and acknowledging) and stores them.
-func (p *Processor) Reclaim(ctx context.Context) (int, error) {
-	total := 0
-	start := "0-0"
-	for {
-		msgs, next, err := p.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
-			Stream:   purchases.Stream,
-			Group:    purchases.ConsumerGroup,
-			Consumer: p.opt.Consumer,
-			MinIdle:  p.opt.ClaimIdle,
-			Start:    start,
-			Count:    int64(p.opt.Batch),
-		}).Result()
-		if err != nil {
-			if strings.Contains(err.Error(), "NOGROUP") {
-				return total, nil
-			}
-			return total, fmt.Errorf("ingest: XAUTOCLAIM: %w", err)
-		}
-		if len(msgs) > 0 {
-			p.opt.Logger.Info("ingest: reclaimed pending purchases", "count", len(msgs))
-			if err := p.handle(ctx, msgs); err != nil {
-				return total, err
-			}
-			total += len(msgs)
-		}
-		if next == "0-0" || next == "" {
-			return total, nil
-		}
-		start = next
-	}
+	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return len(msgs), p.handle(finish, msgs)
 }
 
 // handle stores a batch: one pipeline of save scripts, then one XACK for
@@ -167,6 +144,20 @@ func (p *Processor) Reclaim(ctx context.Context) (int, error) {
 // be decoded is copied to the dead-letter stream before it is acknowledged,
 // so nothing is lost; one whose save failed stays pending for a retry.
 func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage) error {
+	err := p.store(ctx, msgs)
+	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
+		// Redis restarted and lost its script cache: load it, and try once
+		// more (the guard makes the repeat harmless).
+		if err := purchases.LoadScript(ctx, p.rdb); err != nil {
+			return err
+		}
+		err = p.store(ctx, msgs)
+	}
+	return err
+}
+
+// store is one attempt at handle.
+func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -180,21 +171,14 @@ func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage) error {
 		}
 		if err != nil {
 			p.opt.Logger.Warn("ingest: undecodable entry moved to dead letters", "id", m.ID, "err", err)
-			pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.DeadStream, MaxLen: 10_000, Approx: true,
-				Values: map[string]any{"entry": m.ID, "error": err.Error(), "values": fmt.Sprint(m.Values)}})
+			queueDeadLetter(ctx, pipe, m, err.Error())
 			done = append(done, m.ID)
 		}
 	}
 	_, err := pipe.Exec(ctx)
 	var replyErr redis.Error
-	if err != nil && !errors.As(err, &replyErr) {
+	if err != nil && (!errors.As(err, &replyErr) || redis.HasErrorPrefix(err, "NOSCRIPT")) {
 		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
-	}
-	if err != nil && redis.HasErrorPrefix(err, "NOSCRIPT") {
-		if err := purchases.LoadScript(ctx, p.rdb); err != nil {
-			return err
-		}
-		return p.handle(ctx, msgs) // the guard makes the repeat harmless
 	}
 	stored := 0
 	for i, cmd := range saves {

@@ -14,10 +14,6 @@ import (
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
-// StreamMaxLen bounds the purchases stream (approximately, which is cheap):
-// entries are only needed until the consumer group has stored them.
-const StreamMaxLen = 100_000
-
 // Publisher adds sales to the purchases stream.
 type Publisher struct {
 	rdb redis.UniversalClient
@@ -26,7 +22,10 @@ type Publisher struct {
 // NewPublisher returns a Publisher writing to rdb.
 func NewPublisher(rdb redis.UniversalClient) *Publisher { return &Publisher{rdb: rdb} }
 
-// Publish XADDs every item of a sale, in one round trip.
+// Publish XADDs every item of a sale, in one round trip. The stream is not
+// capped here: a MAXLEN would drop entries the group has not stored yet
+// when the processors fall behind. They trim what they are done with
+// (see Processor.Trim).
 func (p *Publisher) Publish(ctx context.Context, sale feed.Sale) error {
 	if len(sale.Items) == 0 {
 		return nil
@@ -42,8 +41,6 @@ func (p *Publisher) Publish(ctx context.Context, sale feed.Sale) error {
 		}
 		pipe.XAdd(ctx, &redis.XAddArgs{
 			Stream: purchases.Stream,
-			MaxLen: StreamMaxLen,
-			Approx: true,
 			Values: []any{"id", it.ID, "item", raw},
 		})
 	}

@@ -33,7 +33,12 @@ func SearchQuery(term string) (string, error) {
 	if text := textClause(Fold(term)); text != "" {
 		clauses = append(clauses, "@search_text:("+text+")")
 	}
-	clauses = append(clauses, "@country:{"+EscapeTag(term)+"}")
+	if tag := EscapeTag(term); tag != "" {
+		clauses = append(clauses, "@country:{"+tag+"}")
+	}
+	if len(clauses) == 0 {
+		return "", fmt.Errorf("%w: term has nothing to search for", ErrBadQuery)
+	}
 	return strings.Join(clauses, " | "), nil
 }
 

@@ -23,6 +23,8 @@ func TestSearchQuery(t *testing.T) {
 		{term: "   ", wantErr: true},
 		{term: "", wantErr: true},
 		{term: "\xff", wantErr: true},
+		{term: "\x01", wantErr: true},
+		{term: "\uFFFD", wantErr: true},
 	}
 	for _, tt := range tests {
 		got, err := SearchQuery(tt.term)
@@ -63,10 +65,11 @@ func FuzzSearchQuery(f *testing.F) {
 			}
 			return
 		}
-		text, tag, hasText := strings.Cut(q, " | ")
-		if !hasText {
-			tag = text
-		} else {
+		text, tag, both := strings.Cut(q, " | ")
+		if !both && strings.HasPrefix(text, "@country:") {
+			text, tag = "", text
+		}
+		if text != "" {
 			body := strings.TrimSuffix(strings.TrimPrefix(text, "@search_text:("), ")")
 			for _, r := range body {
 				if r != ' ' && r != '"' && r != '*' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
@@ -74,7 +77,10 @@ func FuzzSearchQuery(f *testing.F) {
 				}
 			}
 		}
-		if !strings.HasPrefix(tag, "@country:{") || !strings.HasSuffix(tag, "}") {
+		if tag == "" {
+			return
+		}
+		if !strings.HasPrefix(tag, "@country:{") || !strings.HasSuffix(tag, "}") || tag == "@country:{}" {
 			t.Fatalf("SearchQuery(%q) = %q: malformed tag clause", term, q)
 		}
 		inner := []rune(strings.TrimSuffix(strings.TrimPrefix(tag, "@country:{"), "}"))

@@ -43,29 +43,35 @@ func (s *Saver) Queue(ctx context.Context, pipe redis.Pipeliner, p Purchase) (*r
 	// a purchase falls in is its window, whichever answer delivered it.
 	window := int64(math.Floor(p.UTCDateRaw/60)) * 60_000
 	retentionMS := s.retention.Milliseconds()
+	// A series refuses samples older than its retention, and one sample far
+	// in the future would make it refuse every present one after it.
+	now := s.now()
 	inSeries := 0
-	if window >= s.now().Add(-s.retention).UnixMilli() {
-		inSeries = 1 // a series refuses samples older than its retention
+	if window >= now.Add(-s.retention).UnixMilli() && window <= now.Add(maxFuture).UnixMilli() {
+		inSeries = 1
 	}
 	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream}
 	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize}
 	return saveScript.EvalSha(ctx, pipe, keys, args...), nil
 }
 
-// Save stores one purchase; it reports whether p was new.
+// maxFuture is how far ahead of the clock a purchase may be and still go
+// into the series (the feed's clocks and ours differ a little).
+const maxFuture = time.Hour
+
+// Save stores one purchase; it reports whether p was new. Pipelines of
+// many purchases use Queue instead.
 func (s *Saver) Save(ctx context.Context, p Purchase) (bool, error) {
+	if err := LoadScript(ctx, s.rdb); err != nil {
+		return false, err
+	}
 	pipe := s.rdb.Pipeline()
 	cmd, err := s.Queue(ctx, pipe, p)
 	if err != nil {
 		return false, err
 	}
-	if _, err := pipe.Exec(ctx); err != nil && !redis.HasErrorPrefix(err, "NOSCRIPT") {
+	if _, err := pipe.Exec(ctx); err != nil {
 		return false, fmt.Errorf("purchases: save %s: %w", p.ID, err)
-	} else if err != nil {
-		if err := saveScript.Load(ctx, s.rdb).Err(); err != nil {
-			return false, fmt.Errorf("purchases: load script: %w", err)
-		}
-		return s.Save(ctx, p)
 	}
 	n, err := cmd.Int()
 	return n == 1, err

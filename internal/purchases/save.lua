@@ -3,8 +3,15 @@
 -- ARGV: 1 document JSON  2 document TTL (s)  3 artist  4 amount in USD
 --       5 window start (ms)  6 series retention (ms)  7 1 = add to the series
 --       8 approximate length of the live stream
--- A script runs atomically, so a consumer that dies can leave a purchase
--- either fully counted or not at all; the EXISTS guard makes a retry a no-op.
+-- Returns 1 when the purchase is new, 0 when it was stored before.
+--
+-- The EXISTS guard makes a retry a no-op, so a consumer that dies before
+-- XACK cannot count a purchase twice. Redis does not roll a script back
+-- when a command in it fails, so every command after the guard must not
+-- fail on data: JSON.SET, EXPIRE, ZINCRBY and XADD take any valid input,
+-- and TS.ADD, which refuses samples out of the series' retention, is called
+-- with pcall (a sample the series refuses is only missing from the chart;
+-- the purchase is still stored, counted and sent live).
 if redis.call('EXISTS', KEYS[1]) == 1 then
   return 0
 end
@@ -12,8 +19,8 @@ redis.call('JSON.SET', KEYS[1], '$', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('ZINCRBY', KEYS[2], ARGV[4], ARGV[3])
 if ARGV[7] == '1' then
-  redis.call('TS.ADD', KEYS[3], ARGV[5], 1, 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
-  redis.call('TS.ADD', KEYS[4], ARGV[5], ARGV[4], 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
+  redis.pcall('TS.ADD', KEYS[3], ARGV[5], 1, 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
+  redis.pcall('TS.ADD', KEYS[4], ARGV[5], ARGV[4], 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
 end
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'doc', ARGV[1])
 return 1

@@ -236,3 +236,24 @@ func TestEnsureIndexMovesAliasToNewVersion(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestFutureOrOldPurchaseNeverBlocksTheSeries: samples a series refuses
+// must not stop the purchase from being stored and sent live, nor keep
+// later purchases out of the series.
+func TestFutureOrOldPurchaseNeverBlocksTheSeries(t *testing.T) {
+	ctx := context.Background()
+	rdb, saver, _ := setup(t)
+	now := time.Now()
+	save(t, saver,
+		item(now.Add(1000*24*time.Hour), "Future", "Far Ahead", "Japan", "jp", 1), // a clock in milliseconds, read as seconds
+		item(now.Add(-1000*24*time.Hour), "Past", "Long Ago", "Japan", "jp", 1),
+		item(now, "Present", "Today", "Japan", "jp", 1),
+	)
+	if n := rdb.XLen(ctx, purchases.LiveStream).Val(); n != 3 {
+		t.Errorf("live stream has %d entries, want 3", n)
+	}
+	sample, err := rdb.TSGet(ctx, purchases.SalesSeries).Result()
+	if err != nil || sample.Timestamp != now.Truncate(time.Minute).UnixMilli() || sample.Value != 1 {
+		t.Errorf("sales_ts last sample = %+v, %v; want 1 purchase this minute", sample, err)
+	}
+}

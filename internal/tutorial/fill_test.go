@@ -125,8 +125,9 @@ func seedSale(at time.Time) feed.Sale {
 	}}}
 }
 
-// storeAll runs a consumer of the group until want purchases are stored and
-// every entry is acknowledged, then stops it.
+// storeAll reads with a consumer of the group until want purchases are
+// stored and every entry is acknowledged. It calls ReadOnce rather than Run
+// so the consumer stays in the group, as a running instance's does.
 func storeAll(t *testing.T, rdb *redis.Client, want int) {
 	t.Helper()
 	var stored atomic.Int64
@@ -134,16 +135,10 @@ func storeAll(t *testing.T, rdb *redis.Client, want int) {
 		Consumer: "tutorial-test", Block: 50 * time.Millisecond,
 		Stored: func(n int) { stored.Add(int64(n)) },
 	})
-	ctx, stop := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- proc.Run(ctx) }()
-	defer func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("fill: processor: %v", err)
-		}
-	}()
 	await(t, fmt.Sprintf("%d purchases stored and acknowledged", want), func() (bool, error) {
+		if _, err := proc.ReadOnce(t.Context()); err != nil {
+			return false, err
+		}
 		p, err := rdb.XPending(t.Context(), purchases.Stream, purchases.ConsumerGroup).Result()
 		if err != nil {
 			return false, err
