@@ -60,6 +60,8 @@ func TestPurchasesAPIShapes(t *testing.T) {
 		{"search no match", client, "/purchase/search?term=zzzzqqqq", 200, wantArray(0)},
 		{"search hostile", client, "/purchase/search?term=" + url.QueryEscape(`@x:{*} | -"(" ~`), 200, wantArray(-1)},
 		{"search empty", client, "/purchase/search?term=", 400, wantError},
+		{"search nothing searchable", client, "/purchase/search?term=%01", 400, wantError},
+		{"search invalid UTF-8", client, "/purchase/search?term=%FF", 400, wantError},
 		{"history", client, "/purchases/history", 200, wantArray(-1, "x", "y")},
 		{"history buckets", client, "/purchases/history?bucket=3600000", 200, wantArray(-1, "x", "y")},
 		{"history bad bucket", client, "/purchases/history?bucket=soon", 400, wantError},

@@ -13,9 +13,10 @@ import (
 
 // runFeed keeps the feed running on exactly one instance: it waits for the
 // feed lease, opens the source, and publishes its sales paced by --speed.
-// A finite source (a replay) that ends keeps the lease, so no other
-// instance plays it again.
-func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *ingest.Publisher, log *slog.Logger, mode func(string)) error {
+// A finite source (a replay) that ends keeps the lease while this instance
+// lives; if it stops, the next holder plays the file again, which stores
+// nothing new (purchase ids come from the recorded data).
+func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *ingest.Publisher, log *slog.Logger) error {
 	for ctx.Err() == nil {
 		err := lease.Hold(ctx, func(ctx context.Context) error {
 			src, err := feed.Open(ctx, feed.OpenSpec{
@@ -25,7 +26,6 @@ func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *in
 			if err != nil {
 				return err
 			}
-			mode(src.Mode())
 			if err := lease.SetMode(ctx, src.Mode()); err != nil {
 				log.Warn("feed: advertise mode", "err", err)
 			}

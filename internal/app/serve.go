@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -27,9 +26,17 @@ import (
 	"github.com/beatsbyredis/beats/internal/webui"
 )
 
-// Serve runs the app until ctx ends, then shuts down gracefully. ready, if
-// not nil, receives the address the server listens on.
+// Serve runs the app until ctx ends, then shuts down gracefully: it stops
+// taking requests, closes WebSockets with 1001, lets requests in flight
+// finish, stops the feed and the consumer (which finishes its batch), and
+// stops the embedded Redis last. ready, if not nil, receives the address
+// the server listens on.
 func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("app: listen %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
 	rdb, closeRedis, err := openRedis(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -38,30 +45,34 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	if err := prepareRedis(ctx, rdb, cfg); err != nil {
 		return err
 	}
+	acc, err := accounts.NewService(rdb, accounts.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("app: accounts: %w", err)
+	}
 
-	instance := instanceID()
-	metrics := newMetrics()
-	var feedMode atomic.Value
-	feedMode.Store("")
-
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	// Background work stops when work is cancelled; Serve waits for it
+	// before Redis is closed (defers run last in, first out).
+	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer stopWork()
 	background := func(name string, fn func(context.Context) error) {
 		wg.Go(func() {
-			if err := fn(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			if err := fn(work); err != nil && !errors.Is(err, context.Canceled) {
 				log.Error("background task stopped", "task", name, "err", err)
 			}
 		})
 	}
 
+	instance := instanceID()
+	metrics := newMetrics()
 	processor := ingest.NewProcessor(rdb, purchases.NewSaver(rdb, cfg.Retention), ingest.ProcessorOptions{
 		Consumer: instance, Logger: log, Stored: func(n int) { metrics.stored.Add(float64(n)) },
 	})
 	background("processor", processor.Run)
 	lease := ingest.NewLease(rdb, instance, 15*time.Second)
 	background("feed", func(ctx context.Context) error {
-		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), log, func(m string) { feedMode.Store(m) })
+		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), log)
 	})
 
 	reader := purchases.NewReader(rdb)
@@ -69,32 +80,27 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	live := realtime.New(realtime.Options{
 		Redis:          rdb,
 		Snapshots:      reader,
-		FeedMode:       func() string { return status(ctx).Mode },
+		FeedMode:       func() string { return status(work).Mode },
 		Logger:         log,
 		TrustedOrigins: cfg.Origins,
 	})
 	background("realtime", live.Run)
 	metrics.watchLive(live)
 
-	acc, err := accounts.NewService(rdb, accounts.Options{Logger: log})
-	if err != nil {
-		return fmt.Errorf("app: accounts: %w", err)
-	}
 	api := httpapi.New(httpapi.Deps{
-		Logger:    log,
-		Purchases: reader,
-		Live:      live.Handler(),
-		Ready:     readiness(rdb),
-		Feed:      status,
-		Metrics:   promhttp.HandlerFor(metrics.registry, promhttp.HandlerOpts{}),
-		Web:       http.FS(webui.FS()),
-		Accounts:  acc,
-		Sessions:  accounts.NewSessionManager(rdb, cfg.SecureCookies),
-		Origins:   cfg.Origins,
+		Logger:         log,
+		Purchases:      reader,
+		Live:           live.Handler(),
+		Ready:          readiness(rdb),
+		Feed:           status,
+		Metrics:        promhttp.HandlerFor(metrics.registry, promhttp.HandlerOpts{}),
+		Web:            http.FS(webui.FS()),
+		Accounts:       acc,
+		Sessions:       accounts.NewSessionManager(rdb, cfg.SecureCookies),
+		Origins:        cfg.Origins,
+		TrustedProxies: cfg.TrustedProxies,
 	})
-
 	srv := &http.Server{
-		Addr:              cfg.Addr,
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
@@ -102,11 +108,9 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("app: listen %s: %w", cfg.Addr, err)
+		// Requests are not cancelled by the shutdown signal: Shutdown lets
+		// the ones in flight finish.
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", "http://"+addr, "instance", instance)
@@ -119,8 +123,6 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
-		cancel()
-		wg.Wait()
 		return fmt.Errorf("app: serve: %w", err)
 	}
 	log.Info("shutting down")
@@ -134,7 +136,6 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
-	wg.Wait()
 	return nil
 }
 

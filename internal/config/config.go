@@ -7,7 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -17,19 +19,20 @@ import (
 
 // Serve is the configuration of `beats serve`.
 type Serve struct {
-	Addr          string        // listen address
-	RedisURL      string        // empty: start the embedded Redis Stack
-	DataDir       string        // embedded Redis data, AOF on
-	RedisStackDir string        // where scripts/install-redis-stack.sh put Redis Stack; empty: search
-	Feed          string        // auto | live | replay:FILE | synthetic[:PER_SECOND]
-	FeedURL       string        // base URL of the live Bandcamp API
-	Speed         float64       // pacing factor; 0 = as fast as possible
-	KeepTimes     bool          // replay: keep recorded times instead of re-timing to now
-	Retention     time.Duration // purchase documents and series keep this long
-	SecureCookies bool          // set Secure on cookies (served over TLS or behind a TLS proxy)
-	Origins       []string      // extra trusted origins for cross-origin checks
-	LogLevel      string        // debug | info | warn | error
-	LogJSON       bool          // JSON logs instead of text
+	Addr           string         // listen address
+	RedisURL       string         // empty: start the embedded Redis Stack
+	DataDir        string         // embedded Redis data, AOF on
+	RedisStackDir  string         // where scripts/install-redis-stack.sh put Redis Stack; empty: search
+	Feed           string         // auto | live | replay:FILE | synthetic[:PER_SECOND]
+	FeedURL        string         // base URL of the live Bandcamp API
+	Speed          float64        // pacing factor; 0 = as fast as possible
+	KeepTimes      bool           // replay: keep recorded times instead of re-timing to now
+	Retention      time.Duration  // purchase documents and series keep this long
+	SecureCookies  bool           // set Secure on cookies (served over TLS or behind a TLS proxy)
+	Origins        []string       // extra trusted origins for cross-origin checks
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
+	LogLevel       string         // debug | info | warn | error
+	LogJSON        bool           // JSON logs instead of text
 }
 
 // FeedKind is the part of Feed before any colon.
@@ -53,7 +56,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return def
 	}
 	var c Serve
-	var retention, speed, origins string
+	var retention, speed, origins, proxies string
 	fs := flag.NewFlagSet("beats serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("BEATS_ADDR", "127.0.0.1:8080"), "listen address (env BEATS_ADDR)")
@@ -67,6 +70,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.StringVar(&retention, "retention", env("BEATS_RETENTION", "720h"), "how long purchases and series are kept (env BEATS_RETENTION)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("BEATS_SECURE_COOKIES", "") == "true", "mark cookies Secure: set when served over HTTPS or behind a TLS proxy (env BEATS_SECURE_COOKIES=true)")
 	fs.StringVar(&origins, "trusted-origins", env("BEATS_TRUSTED_ORIGINS", ""), "comma-separated extra origins allowed to post and open the WebSocket (env BEATS_TRUSTED_ORIGINS)")
+	fs.StringVar(&proxies, "trusted-proxies", env("BEATS_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env BEATS_TRUSTED_PROXIES)")
 	fs.StringVar(&c.LogLevel, "log-level", env("BEATS_LOG_LEVEL", "info"), "debug, info, warn or error (env BEATS_LOG_LEVEL)")
 	fs.BoolVar(&c.LogJSON, "log-json", env("BEATS_LOG_JSON", "") == "true", "log JSON lines (env BEATS_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +91,16 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 			c.Origins = append(c.Origins, o)
 		}
 	}
+	for _, p := range strings.Split(proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		prefix, err := parsePrefix(p)
+		if err != nil {
+			return Serve{}, fmt.Errorf("config: --trusted-proxies %q: %w", p, err)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, prefix)
+	}
 	return c, c.Validate()
 }
 
@@ -100,6 +114,9 @@ func (c Serve) Validate() error {
 		u, err := url.Parse(c.RedisURL)
 		if err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
 			errs = append(errs, fmt.Errorf("REDIS_URL must be redis:// or rediss://"))
+		} else if db := strings.Trim(u.Path, "/"); db != "" && db != "0" {
+			// The Query Engine indexes database 0 only.
+			errs = append(errs, fmt.Errorf("REDIS_URL selects database %s: search indexes work on database 0 only", db))
 		}
 	} else if c.DataDir == "" {
 		errs = append(errs, errors.New("--data-dir is needed for the embedded Redis Stack"))
@@ -114,18 +131,23 @@ func (c Serve) Validate() error {
 		}
 	case "synthetic":
 		if arg := c.FeedArg(); arg != "" {
-			if rate, err := strconv.ParseFloat(arg, 64); err != nil || rate <= 0 {
-				errs = append(errs, fmt.Errorf("--feed synthetic:%s: the rate must be a positive number of purchases a second", arg))
+			if rate, err := strconv.ParseFloat(arg, 64); err != nil || !(rate > 0 && rate <= 1e6) {
+				errs = append(errs, fmt.Errorf("--feed synthetic:%s: the rate must be a number of checkouts a second above 0, at most 1000000", arg))
 			}
 		}
 	default:
 		errs = append(errs, fmt.Errorf("--feed %q: want auto, live, replay:FILE or synthetic[:PER_SECOND]", c.Feed))
 	}
-	if c.Speed < 0 {
-		errs = append(errs, errors.New("--speed must be 0 or more"))
+	if !(c.Speed >= 0) || math.IsInf(c.Speed, 0) {
+		errs = append(errs, errors.New("--speed must be a finite number, 0 or more"))
 	}
 	if c.Retention < time.Minute {
 		errs = append(errs, errors.New("--retention must be at least a minute"))
+	}
+	for _, o := range c.Origins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			errs = append(errs, fmt.Errorf("--trusted-origins %q: want scheme://host[:port], such as https://beats.example.com", o))
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -136,6 +158,19 @@ func (c Serve) Validate() error {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// parsePrefix reads a CIDR, or a single address as a one-address prefix.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
 }
 
 // parseDuration accepts Go durations and a day suffix ("30d").

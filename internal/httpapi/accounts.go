@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -29,17 +28,6 @@ type AccountService interface {
 // password of at most 1024 characters fit many times over.
 const maxAccountBody = 16 << 10
 
-func (s *Server) accountRoutes(mux *http.ServeMux) {
-	if s.Accounts == nil || s.Sessions == nil {
-		return
-	}
-	mux.Handle("POST /account/register", s.handleForm("/register", s.register))
-	mux.Handle("POST /account/login", s.handleForm("/login", s.login))
-	mux.Handle("POST /account/refresh", s.requireUser(s.handle(s.refresh)))
-	mux.Handle("POST /account/logout", s.handle(s.logout))
-	mux.Handle("GET /account/me", s.requireUser(s.handle(s.me)))
-}
-
 // userBody is the answer about who is logged in.
 type userBody struct {
 	User accounts.User `json:"user"`
@@ -51,7 +39,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.Accounts.Register(r.Context(), clientIP(r), c.Username, c.Password)
+	sess, err := s.Accounts.Register(r.Context(), s.clientIP(r), c.Username, c.Password)
 	if err != nil {
 		return err
 	}
@@ -64,7 +52,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.Accounts.Login(r.Context(), clientIP(r), c.Username, c.Password)
+	sess, err := s.Accounts.Login(r.Context(), s.clientIP(r), c.Username, c.Password)
 	if err != nil {
 		return err
 	}
@@ -212,20 +200,4 @@ func bodyError(err error) error {
 		return &Error{Status: http.StatusRequestEntityTooLarge, Message: fmt.Sprintf("the body is over %d bytes", tooBig.Limit)}
 	}
 	return BadRequest("malformed request body")
-}
-
-// clientIP is the address rate limits count against: the peer, since
-// X-Forwarded-For is not trusted. IPv6 addresses count by their /64, which
-// one host usually holds whole.
-func clientIP(r *http.Request) string {
-	ap, err := netip.ParseAddrPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	a := ap.Addr().Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.String()
-	}
-	return a.String()
 }

@@ -5,32 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/beatsbyredis/beats/internal/accounts"
 )
 
-// loadSession loads the session of every request and saves it when the
-// response starts (scs LoadAndSave). WebSocket upgrades skip it: the socket
-// lives for hours behind a wrapped ResponseWriter otherwise, and then saves a
-// stale copy of the session when it closes. The socket route checks the
-// session itself (requireSocketUser).
+// loadSession loads the request's session and saves it when the response
+// starts (scs LoadAndSave). Routes that need no session go without it, and
+// so does the WebSocket: the socket would live for hours behind a wrapped
+// ResponseWriter and then save a stale copy of the session when it closes.
+// The socket route checks the session itself (requireSocketUser).
 func (s *Server) loadSession(next http.Handler) http.Handler {
 	if s.Sessions == nil {
 		return next
 	}
-	withSession := s.Sessions.LoadAndSave(next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isWebSocketUpgrade(r) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		withSession.ServeHTTP(w, r)
-	})
-}
-
-func isWebSocketUpgrade(r *http.Request) bool {
-	return r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+	return s.Sessions.LoadAndSave(next)
 }
 
 // requireUser lets a request through with a live login, its user in the

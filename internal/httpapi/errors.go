@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -88,12 +89,19 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
-// writeJSON sends v as JSON with status.
+// writeJSON sends v as JSON with status. It encodes before writing, so an
+// encoding error can still become an error response; a failed write (the
+// client went away) is only logged by the caller's server, never answered.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("httpapi: encode response: %w", err)
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	return json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(append(body, '\n'))
+	return nil
 }
 
 // discardLogger is used when no logger is given.

@@ -5,7 +5,7 @@ import "net/http"
 // contentSecurityPolicy allows only the app's own scripts and connections;
 // album art comes from Bandcamp's image host.
 const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: https://f4.bcbits.com; " +
-	"style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; " +
+	"style-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; " +
 	"base-uri 'self'; form-action 'self'"
 
 // securityHeaders sets the headers every response carries.

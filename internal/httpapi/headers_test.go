@@ -36,7 +36,7 @@ func TestCrossOriginPostsAreRefused(t *testing.T) {
 func TestSecurityHeaders(t *testing.T) {
 	env := newAccountsEnv(t, accounts.Options{}, Deps{})
 	want := map[string]string{
-		"Content-Security-Policy": "default-src 'self'; img-src 'self' data: https://f4.bcbits.com; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+		"Content-Security-Policy": "default-src 'self'; img-src 'self' data: https://f4.bcbits.com; style-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 		"X-Content-Type-Options":  "nosniff",
 		"Referrer-Policy":         "same-origin",
 		"X-Frame-Options":         "DENY",

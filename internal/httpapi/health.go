@@ -17,8 +17,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := s.Ready(ctx); err != nil {
+			// The reason is for operators (the log), not for anyone who asks.
 			s.log.WarnContext(r.Context(), "not ready", "err", err)
-			return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "error": err.Error()})
+			return writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready"})
 		}
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

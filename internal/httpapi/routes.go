@@ -7,34 +7,42 @@ import "net/http"
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 
-	// Open to all: probes, metrics and the dashboard's static files.
+	// Open to all: probes, metrics and the dashboard's static files. They
+	// never touch the session, so they answer even when Redis does not.
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
 	if s.Metrics != nil {
 		mux.Handle("GET /metrics", s.Metrics)
 	}
 
-	// Accounts (internal/accounts).
-	s.accountRoutes(mux)
+	// Accounts (internal/accounts): plain HTML forms may post to register
+	// and login, so they answer forms with redirects and JSON with JSON.
+	if s.Accounts != nil && s.Sessions != nil {
+		mux.Handle("POST /account/register", s.loadSession(s.handleForm("/register", s.register)))
+		mux.Handle("POST /account/login", s.loadSession(s.handleForm("/login", s.login)))
+		mux.Handle("POST /account/refresh", s.api(s.refresh))
+		mux.Handle("POST /account/logout", s.loadSession(s.handle(s.logout)))
+		mux.Handle("GET /account/me", s.api(s.me))
+	}
 
 	// Purchases: logged-in users only.
-	mux.Handle("GET /purchases", s.requireUser(s.handle(s.recentPurchases)))
-	mux.Handle("GET /purchase/search", s.requireUser(s.handle(s.searchPurchases)))
-	mux.Handle("GET /purchases/search", s.requireUser(s.handle(s.searchPurchases)))
-	mux.Handle("GET /purchases/history", s.requireUser(s.handle(s.purchaseHistory)))
-	mux.Handle("GET /purchases/revenue", s.requireUser(s.handle(s.purchaseRevenue)))
-	mux.Handle("GET /purchases/top-sellers", s.requireUser(s.handle(s.topSellers)))
-	mux.Handle("GET /purchases/by-country", s.requireUser(s.handle(s.purchasesByCountry)))
-	mux.Handle("GET /feed/status", s.requireUser(s.handle(s.feedStatus)))
+	mux.Handle("GET /purchases", s.api(s.recentPurchases))
+	mux.Handle("GET /purchase/search", s.api(s.searchPurchases))
+	mux.Handle("GET /purchases/search", s.api(s.searchPurchases))
+	mux.Handle("GET /purchases/history", s.api(s.purchaseHistory))
+	mux.Handle("GET /purchases/revenue", s.api(s.purchaseRevenue))
+	mux.Handle("GET /purchases/top-sellers", s.api(s.topSellers))
+	mux.Handle("GET /purchases/by-country", s.api(s.purchasesByCountry))
+	mux.Handle("GET /feed/status", s.api(s.feedStatus))
 
-	// The live WebSocket checks the session itself (see requireSocketUser).
+	// The live WebSocket loads the session itself (see requireSocketUser).
 	if s.Live != nil {
 		mux.Handle("GET /ws", s.requireSocketUser(s.Live))
 	}
 
 	// The dashboard: / needs a login, /login and /register do not, and any
 	// other path is a static file or the app's index.html.
-	mux.Handle("GET /{$}", s.requirePage(s.webApp()))
+	mux.Handle("GET /{$}", s.loadSession(s.requirePage(s.webApp())))
 	mux.Handle("GET /", s.webApp())
 
 	return chain(mux,
@@ -42,8 +50,12 @@ func (s *Server) Handler() http.Handler {
 		s.logRequests,
 		s.securityHeaders,
 		s.crossOriginProtection,
-		s.loadSession,
 	)
+}
+
+// api is an endpoint that needs a logged-in user and answers JSON.
+func (s *Server) api(h handlerFunc) http.Handler {
+	return s.loadSession(s.requireUser(s.handle(h)))
 }
 
 // chain wraps h in middleware, the first one outermost.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/alexedwards/scs/v2"
 
@@ -49,6 +50,8 @@ type Deps struct {
 	Sessions *scs.SessionManager
 	// Origins are trusted besides the request's own for cross-origin checks (config Origins).
 	Origins []string
+	// TrustedProxies may set X-Forwarded-For (config TrustedProxies).
+	TrustedProxies []netip.Prefix
 }
 
 // Server holds the routes' dependencies.

@@ -32,6 +32,9 @@ type Options struct {
 	QueueSize      int      // messages waiting per client before a drop (DefaultQueueSize)
 	TrustedOrigins []string // see HandlerOptions.TrustedOrigins
 	SnapshotEvery  time.Duration
+	// SnapshotFreshness bounds the age of the cached snapshot a new client
+	// gets (default 5 s): the cache is rebuilt this often between broadcasts.
+	SnapshotFreshness time.Duration
 	// ReadBlock is how long one XREAD waits for new purchases. A stop waits
 	// for the XREAD in flight (go-redis honours a context's deadline on a
 	// blocking read, not its cancellation), so this bounds how long Run
@@ -98,6 +101,7 @@ func New(opts Options) *Live {
 			src:   opts.Snapshots,
 			out:   l.hub,
 			every: orDefault(opts.SnapshotEvery, DefaultSnapshotEvery),
+			fresh: orDefault(opts.SnapshotFreshness, defaultSnapshotFreshness),
 			log:   log,
 		}
 	}

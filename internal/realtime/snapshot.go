@@ -22,8 +22,16 @@ type Snapshots interface {
 const (
 	topSellersCount = 5
 	historyBucketMS = 60_000
+	// historySpan is what the dashboard's chart shows: the last day, minute
+	// by minute (the whole 30-day series would be 43,200 points a client).
+	historySpan     = 24 * time.Hour
 	snapshotTimeout = 10 * time.Second
 	snapshotRetry   = 5 * time.Second // after a failure, sooner than a full period
+	// defaultSnapshotFreshness bounds the age of the snapshot a new client
+	// gets: the cache is rebuilt this often between broadcasts, or a client
+	// that connects late in a minute would replace the history it just
+	// fetched with an older one.
+	defaultSnapshotFreshness = 5 * time.Second
 )
 
 // snapshotter builds the charts snapshot once per period for all clients,
@@ -31,7 +39,8 @@ const (
 type snapshotter struct {
 	src   Snapshots
 	out   broadcaster
-	every time.Duration
+	every time.Duration // how often all clients get a snapshot
+	fresh time.Duration // how often the cached one is rebuilt in between
 	log   *slog.Logger
 
 	latest atomic.Pointer[[]byte] // the encoded snapshot; nil until the first build
@@ -39,33 +48,39 @@ type snapshotter struct {
 	errs   atomic.Uint64
 }
 
-// run builds a snapshot now and then every period until ctx ends.
+// run builds a snapshot now and then every period until ctx ends, and
+// keeps the cached one fresh in between.
 func (s *snapshotter) run(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var lastBroadcast time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-timer.C:
 		}
-		next := s.every
-		if err := s.refresh(ctx); err != nil {
+		broadcast := time.Since(lastBroadcast) >= s.every
+		next := min(s.every, s.fresh)
+		if err := s.refresh(ctx, broadcast); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
 			s.errs.Add(1)
 			s.log.WarnContext(ctx, "realtime: building the snapshot failed", "err", err)
 			next = min(next, snapshotRetry)
+		} else if broadcast {
+			lastBroadcast = time.Now()
 		}
 		timer.Reset(next)
 	}
 }
 
-// refresh builds, caches and broadcasts one snapshot. The cache is updated
-// before the broadcast, so a client that subscribes and then reads the cache
-// can never end up with an older snapshot than the others.
-func (s *snapshotter) refresh(ctx context.Context) error {
+// refresh builds and caches one snapshot, and broadcasts it if asked. The
+// cache is updated before the broadcast, so a client that subscribes and
+// then reads the cache can never end up with an older snapshot than the
+// others.
+func (s *snapshotter) refresh(ctx context.Context, broadcast bool) error {
 	ctx, cancel := context.WithTimeout(ctx, snapshotTimeout)
 	defer cancel()
 	msg, err := s.build(ctx)
@@ -74,7 +89,9 @@ func (s *snapshotter) refresh(ctx context.Context) error {
 	}
 	s.latest.Store(&msg)
 	s.built.Add(1)
-	s.out.Broadcast(msg)
+	if broadcast {
+		s.out.Broadcast(msg)
+	}
 	return nil
 }
 
@@ -83,7 +100,8 @@ func (s *snapshotter) build(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("realtime: snapshot top sellers: %w", err)
 	}
-	history, err := s.src.History(ctx, purchases.HistoryQuery{BucketMS: historyBucketMS})
+	from := time.Now().Add(-historySpan).UnixMilli()
+	history, err := s.src.History(ctx, purchases.HistoryQuery{FromMS: from, BucketMS: historyBucketMS})
 	if err != nil {
 		return nil, fmt.Errorf("realtime: snapshot history: %w", err)
 	}

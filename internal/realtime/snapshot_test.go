@@ -119,7 +119,7 @@ func TestSnapshotIsBuiltOncePerPeriodForAllClients(t *testing.T) {
 	rdb := redistest.New(t)
 	savePurchase(t, rdb, "Gore", 12)
 	src := &countingSnapshots{Reader: purchases.NewReader(rdb)}
-	live, srv := startLive(t, Options{Redis: rdb, Snapshots: src, SnapshotEvery: time.Hour})
+	live, srv := startLive(t, Options{Redis: rdb, Snapshots: src, SnapshotEvery: time.Hour, SnapshotFreshness: time.Hour})
 	waitUntil(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots == 1 })
 
 	for range 5 {
@@ -155,5 +155,24 @@ func TestSnapshotIsRebroadcastEveryPeriod(t *testing.T) {
 		if slices.Equal(snap.TopSellers.Labels, []string{"Newcomer", "Gore"}) {
 			return
 		}
+	}
+}
+
+// TestNewClientGetsAFreshSnapshot: between the minute broadcasts the cache
+// is kept fresh, so a client that connects late sees recent sales.
+func TestNewClientGetsAFreshSnapshot(t *testing.T) {
+	rdb := redistest.New(t)
+	savePurchase(t, rdb, "Early", 1)
+	live, srv := startLive(t, Options{Redis: rdb, Snapshots: purchases.NewReader(rdb),
+		SnapshotEvery: time.Hour, SnapshotFreshness: 20 * time.Millisecond})
+	waitUntil(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots >= 1 })
+	savePurchase(t, rdb, "Late", 100)
+	built := live.Stats().Snapshots
+	waitUntil(t, 5*time.Second, "a rebuilt snapshot", func() bool { return live.Stats().Snapshots >= built+2 })
+
+	conn := dial(t, srv, nil)
+	snap := readSnapshot(t, func(d time.Duration) message { return readMessage(t, conn, d) }, time.Second)
+	if len(snap.TopSellers.Labels) == 0 || snap.TopSellers.Labels[0] != "Late" {
+		t.Fatalf("a new client's snapshot has top sellers %v, want Late first", snap.TopSellers.Labels)
 	}
 }

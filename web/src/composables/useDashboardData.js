@@ -102,7 +102,8 @@ export function useDashboardData() {
 
   async function loadHistory() {
     try {
-      setHistory(await api.history({ bucket: 60000 }))
+      // The last day, minute by minute: what the live snapshots carry too.
+      setHistory(await api.history({ bucket: 60000, from: Date.now() - 24 * 3600 * 1000 }))
       errors.history = ''
     } catch (err) {
       errors.history = errorText(err, 'the sales history')
