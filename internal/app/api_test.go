@@ -71,6 +71,8 @@ func TestPurchasesAPIShapes(t *testing.T) {
 		{"by country", client, "/purchases/by-country?window=24h", 200, wantObject("window", "countries")},
 		{"by country bad window", client, "/purchases/by-country?window=forever", 400, wantError},
 		{"feed status", client, "/feed/status", 200, wantObject("mode", "running")},
+		{"one purchase", client, "/purchases/" + feed.PurchaseID(1599688803.5175, "//girlbanddublin.bandcamp.com/album/live-at-vicar-street"), 200, wantObject("artist_name", "utc_date_raw")},
+		{"unknown purchase", client, "/purchases/nope", 404, wantError},
 		{"no login", anonymous, "/purchases", 401, wantError},
 		{"unknown asset", client, "/assets/nope.js", 404, wantError},
 	}

@@ -18,7 +18,7 @@ import (
 // nothing new (purchase ids come from the recorded data).
 func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *ingest.Publisher, log *slog.Logger) error {
 	for ctx.Err() == nil {
-		err := lease.Hold(ctx, func(ctx context.Context) error {
+		err := lease.Hold(ctx, log, func(ctx context.Context) error {
 			src, err := feed.Open(ctx, feed.OpenSpec{
 				Kind: cfg.FeedKind(), Arg: cfg.FeedArg(), BaseURL: cfg.FeedURL,
 				KeepTimes: cfg.KeepTimes, Logger: log,

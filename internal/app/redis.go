@@ -19,10 +19,11 @@ func openRedis(ctx context.Context, cfg config.Serve, log *slog.Logger) (*redis.
 	url := cfg.RedisURL
 	stopServer := func() {}
 	if url == "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+		// Owner only: the data holds password hashes and sessions.
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, nil, fmt.Errorf("app: data dir: %w", err)
 		}
-		logFile, err := os.OpenFile(filepath.Join(cfg.DataDir, "redis.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		logFile, err := os.OpenFile(filepath.Join(cfg.DataDir, "redis.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 		if err != nil {
 			return nil, nil, fmt.Errorf("app: redis log: %w", err)
 		}

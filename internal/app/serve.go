@@ -145,13 +145,8 @@ func prepareRedis(ctx context.Context, rdb *redis.Client, cfg config.Serve) erro
 	if err := purchases.EnsureIndex(ctx, rdb); err != nil {
 		return err
 	}
-	if err := purchases.EnsureSeries(ctx, rdb, cfg.Retention.Milliseconds()); err != nil {
-		return err
-	}
-	if err := purchases.LoadScript(ctx, rdb); err != nil {
-		return err
-	}
-	return ingest.EnsureGroup(ctx, rdb)
+	// The consumer group and the save script are the processor's to set up.
+	return purchases.EnsureSeries(ctx, rdb, cfg.Retention.Milliseconds())
 }
 
 // readiness: Redis answers, the index exists, and some instance runs the feed.
@@ -160,22 +155,16 @@ func readiness(rdb *redis.Client) func(context.Context) error {
 		if err := rdb.Do(ctx, "FT.INFO", purchases.IndexAlias).Err(); err != nil {
 			return fmt.Errorf("index %s: %w", purchases.IndexAlias, err)
 		}
-		owner, _, err := ingest.Holder(ctx, rdb)
-		if err != nil {
-			return err
-		}
-		if owner == "" {
-			return errors.New("no instance runs the feed yet")
-		}
-		return nil
+		_, _, err := ingest.Holder(ctx, rdb)
+		return err
 	}
 }
 
 // feedStatus reads the feed's mode from the lease, whichever instance holds it.
 func feedStatus(rdb *redis.Client) func(context.Context) httpapi.FeedStatus {
 	return func(ctx context.Context) httpapi.FeedStatus {
-		owner, mode, err := ingest.Holder(ctx, rdb)
-		if err != nil || owner == "" {
+		_, mode, err := ingest.Holder(ctx, rdb)
+		if err != nil {
 			return httpapi.FeedStatus{}
 		}
 		if mode == "starting" {

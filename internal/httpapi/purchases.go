@@ -17,6 +17,15 @@ func (s *Server) searchPurchases(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, found)
 }
 
+// GET /purchases/{id}: one purchase.
+func (s *Server) getPurchase(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.Purchases.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, p)
+}
+
 // GET /purchases: the 10 most recent purchases.
 func (s *Server) recentPurchases(w http.ResponseWriter, r *http.Request) error {
 	recent, err := s.Purchases.Recent(r.Context())

@@ -33,6 +33,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /purchases/revenue", s.api(s.purchaseRevenue))
 	mux.Handle("GET /purchases/top-sellers", s.api(s.topSellers))
 	mux.Handle("GET /purchases/by-country", s.api(s.purchasesByCountry))
+	mux.Handle("GET /purchases/{id}", s.api(s.getPurchase))
 	mux.Handle("GET /feed/status", s.api(s.feedStatus))
 
 	// The live WebSocket loads the session itself (see requireSocketUser).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -96,7 +97,10 @@ func (l *Lease) Release(ctx context.Context) error {
 // Hold runs fn while holding the lease: it waits until the lease is free,
 // runs fn with a context that is cancelled if the lease is lost, and gives
 // the lease up when fn returns. It returns when ctx ends or fn returns.
-func (l *Lease) Hold(ctx context.Context, fn func(context.Context) error) error {
+// A renewal that fails for a network blip is retried while the lease's TTL
+// still runs; only a lease taken by another instance, or one that may have
+// expired, stops fn.
+func (l *Lease) Hold(ctx context.Context, log *slog.Logger, fn func(context.Context) error) error {
 	// Waiting instances poll often, so a released lease is taken over fast.
 	poll := time.NewTicker(min(l.ttl/3, time.Second))
 	defer poll.Stop()
@@ -104,6 +108,9 @@ func (l *Lease) Hold(ctx context.Context, fn func(context.Context) error) error 
 		ok, err := l.TryAcquire(ctx)
 		if err == nil && ok {
 			break
+		}
+		if err != nil && ctx.Err() == nil {
+			log.Warn("feed lease: cannot ask Redis, retrying", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -116,14 +123,24 @@ func (l *Lease) Hold(ctx context.Context, fn func(context.Context) error) error 
 	held, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	go func() {
+		renewed := time.Now()
 		for {
 			select {
 			case <-held.Done():
 				return
 			case <-tick.C:
-				if ok, err := l.Renew(held); err != nil || !ok {
-					cancel(errors.New("feed lease lost"))
+				ok, err := l.Renew(held)
+				switch {
+				case err == nil && ok:
+					renewed = time.Now()
+				case err == nil && !ok:
+					cancel(errors.New("feed lease taken by another instance"))
 					return
+				case time.Since(renewed) > l.ttl*2/3:
+					cancel(fmt.Errorf("feed lease may have expired: %w", err))
+					return
+				default:
+					log.Warn("feed lease: renewal failed, retrying", "err", err)
 				}
 			}
 		}
@@ -136,11 +153,14 @@ func (l *Lease) Hold(ctx context.Context, fn func(context.Context) error) error 
 	return err
 }
 
+// ErrNoHolder means no instance holds the feed lease: the feed is not running.
+var ErrNoHolder = errors.New("ingest: no instance runs the feed")
+
 // Holder reads who holds the feed lease and the mode it runs.
 func Holder(ctx context.Context, rdb redis.UniversalClient) (owner, mode string, err error) {
 	v, err := rdb.Get(ctx, LeaseKey).Result()
 	if errors.Is(err, redis.Nil) {
-		return "", "", nil
+		return "", "", ErrNoHolder
 	}
 	if err != nil {
 		return "", "", fmt.Errorf("ingest: read lease: %w", err)

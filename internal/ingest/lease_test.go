@@ -2,6 +2,8 @@ package ingest_test
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -38,6 +40,9 @@ func TestLeaseOneHolderAtATime(t *testing.T) {
 	if err := a.Release(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := ingest.Holder(ctx, rdb); !errors.Is(err, ingest.ErrNoHolder) {
+		t.Fatalf("Holder of a released lease: err = %v, want ErrNoHolder", err)
+	}
 	if ok, _ := b.TryAcquire(ctx); !ok {
 		t.Fatal("b could not take a released lease")
 	}
@@ -51,7 +56,7 @@ func TestHoldStopsWhenTheLeaseIsLost(t *testing.T) {
 	running := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
-		done <- lease.Hold(ctx, func(held context.Context) error {
+		done <- lease.Hold(ctx, slog.New(slog.DiscardHandler), func(held context.Context) error {
 			close(running)
 			<-held.Done()
 			return context.Cause(held)

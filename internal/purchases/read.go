@@ -3,6 +3,7 @@ package purchases
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 
@@ -27,6 +28,24 @@ func (r *Reader) Search(ctx context.Context, term string) ([]Purchase, error) {
 		return nil, err
 	}
 	return r.newest(ctx, query)
+}
+
+// Get returns one purchase by id, or ErrNotFound.
+func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
+	raw, err := r.rdb.JSONGet(ctx, Key(id), "$").Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return Purchase{}, fmt.Errorf("purchases: JSON.GET %s: %w", id, err)
+	}
+	var found []Purchase // "$" answers an array of matches
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &found); err != nil {
+			return Purchase{}, fmt.Errorf("purchases: decode %s: %w", id, err)
+		}
+	}
+	if len(found) == 0 {
+		return Purchase{}, fmt.Errorf("purchases: %s: %w", id, ErrNotFound)
+	}
+	return found[0], nil
 }
 
 // Recent returns the MaxResults most recent purchases.

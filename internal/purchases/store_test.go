@@ -2,6 +2,7 @@ package purchases_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -72,6 +73,20 @@ func TestSaveIsExactlyOnce(t *testing.T) {
 	}
 	if ttl := rdb.TTL(ctx, purchases.Key(p.ID)).Val(); ttl < 29*24*time.Hour {
 		t.Errorf("document TTL = %v, want about 30 days", ttl)
+	}
+}
+
+func TestGet(t *testing.T) {
+	ctx := context.Background()
+	_, saver, reader := setup(t)
+	p := purchases.Normalize(item(time.Now(), "Björk", "Post", "Iceland", "is", 10))
+	save(t, saver, item(time.Unix(0, int64(p.UTCDateRaw*1e9)), "Björk", "Post", "Iceland", "is", 10))
+	got, err := reader.Get(ctx, p.ID)
+	if err != nil || got.ArtistName != "Björk" || got.ID != p.ID {
+		t.Fatalf("Get(%s) = %+v, %v", p.ID, got, err)
+	}
+	if _, err := reader.Get(ctx, "nope"); !errors.Is(err, purchases.ErrNotFound) {
+		t.Fatalf("Get(nope): err = %v, want ErrNotFound", err)
 	}
 }
 

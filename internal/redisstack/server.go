@@ -49,7 +49,7 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 		}
 		opt.Home = home
 	}
-	if err := os.MkdirAll(opt.DataDir, 0o755); err != nil {
+	if err := os.MkdirAll(opt.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("redisstack: data dir: %w", err)
 	}
 	port := opt.Port
