@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -47,7 +48,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		return app.Serve(ctx, cfg, app.NewLogger(cfg, stderr), nil)
 	case "record":
-		return app.Record(ctx, args[1:], getenv, stdout, stderr)
+		cfg, err := config.ParseRecord(args[1:], getenv, stderr)
+		if err != nil {
+			return err
+		}
+		return app.Record(ctx, cfg, slog.New(slog.NewTextHandler(stderr, nil)), stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
