@@ -92,6 +92,9 @@ func (p *Processor) Run(ctx context.Context) error {
 			if ctx.Err() != nil {
 				break
 			}
+			if errors.Is(err, errNoGroup) {
+				err = EnsureGroup(ctx, p.rdb)
+			}
 			p.opt.Logger.Warn("ingest: read failed, retrying", "err", err, "in", backoff)
 			select {
 			case <-ctx.Done():
@@ -110,75 +113,124 @@ const (
 	maxBackoff = 5 * time.Second
 )
 
-// ReadOnce reads one batch of new entries (blocking up to Block) and stores
-// them. It returns how many entries it handled. A batch that was read is
-// stored even if ctx ends meanwhile, so a shutdown leaves nothing pending.
+// ReadOnce reads new entries (blocking up to Block for the first batch)
+// and stores them. While entries keep coming it goes on, each round trip
+// storing one batch and reading the next, up to maxBatchesPerRead batches.
+// It returns how many entries it handled. Batches that were read are stored
+// even if ctx ends meanwhile, so a shutdown leaves nothing pending.
 func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
-	streams, err := p.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+	msgs, err := p.read(ctx, p.rdb, p.opt.Block)
+	if err != nil {
+		return 0, err
+	}
+	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	n := 0
+	for i := 0; len(msgs) > 0 && i < maxBatchesPerRead; i++ {
+		n += len(msgs)
+		prefetch := ctx.Err() == nil && i+1 < maxBatchesPerRead
+		if msgs, err = p.handle(finish, msgs, prefetch); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// maxBatchesPerRead bounds ReadOnce under a steady backlog, so Run still
+// gets to its upkeep.
+const maxBatchesPerRead = 50
+
+// read is one XREADGROUP of new entries; block 0 does not wait. On a
+// pipeline the result is only there after Exec: see readCmd.
+func (p *Processor) read(ctx context.Context, c redis.Cmdable, block time.Duration) ([]redis.XMessage, error) {
+	return readResult(p.readCmd(ctx, c, block))
+}
+
+func (p *Processor) readCmd(ctx context.Context, c redis.Cmdable, block time.Duration) *redis.XStreamSliceCmd {
+	args := &redis.XReadGroupArgs{
 		Group:    purchases.ConsumerGroup,
 		Consumer: p.opt.Consumer,
 		Streams:  []string{purchases.Stream, ">"},
 		Count:    int64(p.opt.Batch),
-		Block:    p.opt.Block,
-	}).Result()
+		Block:    block,
+	}
+	if block == 0 {
+		args.Block = -1 // go-redis: no BLOCK argument at all
+	}
+	return c.XReadGroup(ctx, args)
+}
+
+func readResult(cmd *redis.XStreamSliceCmd) ([]redis.XMessage, error) {
+	streams, err := cmd.Result()
 	if errors.Is(err, redis.Nil) {
-		return 0, nil
+		return nil, nil
 	}
 	if err != nil {
 		if strings.Contains(err.Error(), "NOGROUP") {
-			return 0, EnsureGroup(ctx, p.rdb)
+			return nil, fmt.Errorf("ingest: XREADGROUP: %w", errNoGroup)
 		}
-		return 0, fmt.Errorf("ingest: XREADGROUP: %w", err)
+		return nil, fmt.Errorf("ingest: XREADGROUP: %w", err)
 	}
 	var msgs []redis.XMessage
 	for _, s := range streams {
 		msgs = append(msgs, s.Messages...)
 	}
-	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	return len(msgs), p.handle(finish, msgs)
+	return msgs, nil
 }
 
-// handle stores a batch: one pipeline of save scripts, then one XACK for
-// every entry that is stored (new or already there). An entry that cannot
-// be decoded is copied to the dead-letter stream before it is acknowledged,
-// so nothing is lost; one whose save failed stays pending for a retry.
-func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage) error {
-	err := p.store(ctx, msgs)
+// errNoGroup: the group vanished (the stream was deleted); Run recreates it.
+var errNoGroup = errors.New("consumer group missing")
+
+// handle stores a batch in one round trip: a pipeline of save scripts, each
+// of which also acknowledges its entry (see save.lua). An entry that cannot
+// be decoded is copied to the dead-letter stream and acknowledged, so
+// nothing is lost; one whose save failed stays pending for a retry. With
+// prefetch, the same round trip reads the next batch, which it returns.
+func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage, prefetch bool) ([]redis.XMessage, error) {
+	next, err := p.store(ctx, msgs, prefetch)
 	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
 		// Redis restarted and lost its script cache: load it, and try once
-		// more (the guard makes the repeat harmless).
+		// more (the guard makes the repeat harmless). The batch prefetched
+		// by the first try was delivered to us: keep it.
 		if err := purchases.LoadScript(ctx, p.rdb); err != nil {
-			return err
+			return nil, err
 		}
-		err = p.store(ctx, msgs)
+		_, err = p.store(ctx, msgs, false)
 	}
-	return err
+	return next, err
 }
 
 // store is one attempt at handle.
-func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
-	if len(msgs) == 0 {
-		return nil
-	}
+func (p *Processor) store(ctx context.Context, msgs []redis.XMessage, prefetch bool) ([]redis.XMessage, error) {
 	pipe := p.rdb.Pipeline()
 	saves := make([]*redis.Cmd, len(msgs))
-	var done []string
+	var dead []string
 	for i, m := range msgs {
 		item, err := decodeEntry(m)
 		if err == nil {
-			saves[i], err = p.saver.Queue(ctx, pipe, purchases.Normalize(item))
+			saves[i], err = p.saver.QueueFromStream(ctx, pipe, purchases.Normalize(item), purchases.ConsumerGroup, m.ID)
 		}
 		if err != nil {
 			p.opt.Logger.Warn("ingest: undecodable entry moved to dead letters", "id", m.ID, "err", err)
 			queueDeadLetter(ctx, pipe, m, err.Error())
-			done = append(done, m.ID)
+			dead = append(dead, m.ID)
 		}
 	}
+	if len(dead) > 0 {
+		pipe.XAck(ctx, purchases.Stream, purchases.ConsumerGroup, dead...)
+	}
+	var nextCmd *redis.XStreamSliceCmd
+	if prefetch {
+		nextCmd = p.readCmd(ctx, pipe, 0)
+	}
 	_, err := pipe.Exec(ctx)
+	var next []redis.XMessage
+	if nextCmd != nil {
+		next, _ = readResult(nextCmd) // an error here leaves nothing delivered
+	}
 	var replyErr redis.Error
 	if err != nil && (!errors.As(err, &replyErr) || redis.HasErrorPrefix(err, "NOSCRIPT")) {
-		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
+		return next, fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
 	}
 	stored := 0
 	for i, cmd := range saves {
@@ -191,15 +243,9 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 			continue
 		}
 		stored += n
-		done = append(done, msgs[i].ID)
-	}
-	if len(done) > 0 {
-		if err := p.rdb.XAck(ctx, purchases.Stream, purchases.ConsumerGroup, done...).Err(); err != nil {
-			return fmt.Errorf("ingest: XACK %d: %w", len(done), err)
-		}
 	}
 	p.opt.Stored(stored)
-	return nil
+	return next, nil
 }
 
 // decodeEntry reads the feed item an entry carries.

@@ -35,6 +35,12 @@ func NewSaver(rdb redis.UniversalClient, retention time.Duration) *Saver {
 // Queue adds the save of p to a pipeline; the command's result is 1 when p
 // was new and 0 when it was stored before.
 func (s *Saver) Queue(ctx context.Context, pipe redis.Pipeliner, p Purchase) (*redis.Cmd, error) {
+	return s.QueueFromStream(ctx, pipe, p, "", "")
+}
+
+// QueueFromStream is Queue for a purchase read from the purchases stream by
+// a consumer group: the same atomic step acknowledges the entry.
+func (s *Saver) QueueFromStream(ctx context.Context, pipe redis.Pipeliner, p Purchase, group, entryID string) (*redis.Cmd, error) {
 	doc, err := json.Marshal(stored{Purchase: p, SearchText: p.searchText()})
 	if err != nil {
 		return nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
@@ -50,8 +56,8 @@ func (s *Saver) Queue(ctx context.Context, pipe redis.Pipeliner, p Purchase) (*r
 	if window >= now.Add(-s.retention).UnixMilli() && window <= now.Add(maxFuture).UnixMilli() {
 		inSeries = 1
 	}
-	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream}
-	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize}
+	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream, Stream}
+	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize, group, entryID}
 	return saveScript.EvalSha(ctx, pipe, keys, args...), nil
 }
 

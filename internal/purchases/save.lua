@@ -1,18 +1,26 @@
--- Store one purchase and apply its counters, exactly once per purchase id.
--- KEYS: 1 purchase:<id>  2 top-sellers  3 sales_ts  4 sales_usd_ts  5 purchases:live
+-- Store one purchase and apply its counters, exactly once per purchase id,
+-- and acknowledge the stream entry that carried it.
+-- KEYS: 1 purchase:<id>  2 top-sellers  3 sales_ts  4 sales_usd_ts
+--       5 purchases:live  6 purchases (the stream the entry came from)
 -- ARGV: 1 document JSON  2 document TTL (s)  3 artist  4 amount in USD
 --       5 window start (ms)  6 series retention (ms)  7 1 = add to the series
 --       8 approximate length of the live stream
+--       9 consumer group  10 entry id ('' when the purchase came from elsewhere)
 -- Returns 1 when the purchase is new, 0 when it was stored before.
 --
 -- The EXISTS guard makes a retry a no-op, so a consumer that dies before
--- XACK cannot count a purchase twice. Redis does not roll a script back
--- when a command in it fails, so every command after the guard must not
--- fail on data: JSON.SET, EXPIRE, ZINCRBY and XADD take any valid input,
--- and TS.ADD, which refuses samples out of the series' retention, is called
--- with pcall (a sample the series refuses is only missing from the chart;
--- the purchase is still stored, counted and sent live).
+-- acknowledging cannot count a purchase twice; acknowledging here, in the
+-- same atomic step, means an entry is acknowledged exactly when its
+-- purchase is stored. Redis does not roll a script back when a command in
+-- it fails, so every command after the guard must not fail on data:
+-- JSON.SET, EXPIRE, ZINCRBY, XADD and XACK take any valid input, and TS.ADD,
+-- which refuses samples out of the series' retention, is called with pcall
+-- (a sample the series refuses is only missing from the chart; the purchase
+-- is still stored, counted and sent live).
 if redis.call('EXISTS', KEYS[1]) == 1 then
+  if ARGV[10] ~= '' then
+    redis.call('XACK', KEYS[6], ARGV[9], ARGV[10])
+  end
   return 0
 end
 redis.call('JSON.SET', KEYS[1], '$', ARGV[1])
@@ -23,4 +31,7 @@ if ARGV[7] == '1' then
   redis.pcall('TS.ADD', KEYS[4], ARGV[5], ARGV[4], 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
 end
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'doc', ARGV[1])
+if ARGV[10] ~= '' then
+  redis.call('XACK', KEYS[6], ARGV[9], ARGV[10])
+end
 return 1

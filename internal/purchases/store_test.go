@@ -79,8 +79,9 @@ func TestSaveIsExactlyOnce(t *testing.T) {
 func TestGet(t *testing.T) {
 	ctx := context.Background()
 	_, saver, reader := setup(t)
-	p := purchases.Normalize(item(time.Now(), "Björk", "Post", "Iceland", "is", 10))
-	save(t, saver, item(time.Unix(0, int64(p.UTCDateRaw*1e9)), "Björk", "Post", "Iceland", "is", 10))
+	it := item(time.Now(), "Björk", "Post", "Iceland", "is", 10)
+	p := purchases.Normalize(it)
+	save(t, saver, it)
 	got, err := reader.Get(ctx, p.ID)
 	if err != nil || got.ArtistName != "Björk" || got.ID != p.ID {
 		t.Fatalf("Get(%s) = %+v, %v", p.ID, got, err)
