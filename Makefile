@@ -25,7 +25,7 @@ $(REDIS_STACK): scripts/install-redis-stack.sh
 web: $(WEB_DIST)
 $(WEB_DIST): $(WEB_SOURCES)
 	@if [ -f web/package.json ]; then \
-		cd web && npm ci --no-audit --no-fund && npm run build; \
+		cd web && npm ci --no-audit --no-fund && npm run build -- --logLevel warn; \
 	else \
 		echo "web/ has no package.json yet: serving the placeholder page"; \
 	fi
@@ -35,7 +35,7 @@ chromium:
 
 test: redis-stack web chromium
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 15m ./...
+	$(GO) test -race -count=1 -timeout 15m ./...
 
 # Short fuzz runs of every parser and escaper (each FUZZTIME long).
 FUZZTIME ?= 10s
