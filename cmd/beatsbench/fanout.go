@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/ingest"
+)
+
+type fanoutRun struct {
+	Clients        int           `json:"clients"`
+	Rate           float64       `json:"rate"`
+	Duration       time.Duration `json:"duration_ns"`
+	Sent           int           `json:"sent"`
+	P50, P99, Max  time.Duration `json:"-"`
+	RSSBeforeKB    int64         `json:"rss_before_kb"`
+	RSSConnectedKB int64         `json:"rss_connected_kb"`
+	RSSPeakKB      int64         `json:"rss_peak_kb"`
+	PerConnKB      float64       `json:"rss_per_connection_kb"`
+	ServerCPU      float64       `json:"server_cpu_cores"` // CPU seconds per second while sending
+	ServerCPUTotal time.Duration `json:"server_cpu_ns"`    // CPU time while sending and draining
+	ClientCPU      float64       `json:"client_cpu_cores"`
+	RedisCPU       float64       `json:"redis_cpu_cores"`
+	Drain          time.Duration `json:"drain_ns"` // from the last XADD until the clients had everything (or stalled)
+	Result         clientResult  `json:"result"`
+}
+
+// drain waits until the open clients have every purchase sent, or until
+// nothing more arrives for 5 seconds (at most 2 minutes), so that late
+// purchases count as late, not as lost.
+func drain(stdin io.Writer, out *bufio.Reader, sent int) time.Duration {
+	start, last, lastPending := time.Now(), time.Now(), int64(-1)
+	for time.Since(start) < 2*time.Minute && time.Since(last) < 5*time.Second {
+		fmt.Fprintf(stdin, "status %d\n", sent)
+		line, err := out.ReadString('\n')
+		if err != nil {
+			break
+		}
+		var pending int64
+		fmt.Sscanf(line, "pending %d", &pending)
+		if pending <= 0 {
+			break
+		}
+		if pending != lastPending {
+			last, lastPending = time.Now(), pending
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// runFanout starts `beats serve` on a fresh Redis, logs in once, opens the
+// sockets from a separate `beatsbench fanout-client` process, then XADDs
+// purchases (with the app's Publisher) at rate for dur, each carrying its
+// send time, and collects the clients' latencies and losses.
+func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Duration, rate float64) (fanoutRun, error) {
+	run := fanoutRun{Clients: clients, Rate: rate, Duration: dur}
+	st, err := startStack(ctx)
+	if err != nil {
+		return run, err
+	}
+	defer st.close()
+	srv, _, err := startBeats(ctx, bin, filepath.Join(tmp, "fanout-serve.log"),
+		"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn")
+	if err != nil {
+		return run, err
+	}
+	defer srv.stop()
+	if err := srv.register(ctx); err != nil {
+		return run, err
+	}
+	time.Sleep(2 * time.Second)
+	run.RSSBeforeKB = srv.rssKB()
+
+	total := int(rate * dur.Seconds())
+	self, err := os.Executable()
+	if err != nil {
+		return run, err
+	}
+	cl := exec.CommandContext(ctx, self, "fanout-client", "--addr", strings.TrimPrefix(srv.base, "http://"),
+		"--origin", srv.base, "--cookie", srv.cookie, "--clients", fmt.Sprint(clients), "--max-seq", fmt.Sprint(total))
+	cl.Stderr = os.Stderr
+	stdin, _ := cl.StdinPipe()
+	stdout, _ := cl.StdoutPipe()
+	if err := cl.Start(); err != nil {
+		return run, err
+	}
+	defer cl.Process.Kill()
+	out := bufio.NewReader(stdout)
+	line, err := out.ReadString('\n')
+	if err != nil {
+		return run, fmt.Errorf("fanout-client: %w", err)
+	}
+	var connected, failed int
+	fmt.Sscanf(line, "ready %d %d", &connected, &failed)
+	logf("fan-out: %d sockets open, %d failed", connected, failed)
+	time.Sleep(3 * time.Second)
+	run.RSSConnectedKB = srv.rssKB()
+	run.PerConnKB = float64(run.RSSConnectedKB-run.RSSBeforeKB) / float64(max(connected, 1))
+
+	var peak atomic.Int64
+	peak.Store(run.RSSConnectedKB)
+	stopRSS := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stopRSS:
+				return
+			case <-time.After(500 * time.Millisecond):
+				if kb := srv.rssKB(); kb > peak.Load() {
+					peak.Store(kb)
+				}
+			}
+		}
+	}()
+	pidF, _ := info(ctx, st.rdb, "server", "process_id")
+	redisPID := int(pidF)
+	cpu0 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(cl.Process.Pid), cpuTime(redisPID)}
+	pub := ingest.NewPublisher(st.rdb)
+	prog := startProgress(fmt.Sprintf("fan-out: purchases sent to %d clients", connected), int64(total))
+	interval := time.Duration(float64(time.Second) / rate)
+	start := time.Now()
+	for i := range total {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * interval)))
+		now := time.Now()
+		it := benchItem(i, now)
+		if err := pub.Publish(ctx, feed.Sale{UTCDate: it.UTCDate, Items: []feed.Item{it}}); err != nil {
+			return run, err
+		}
+		prog.add(1)
+	}
+	sending := time.Since(start)
+	prog.end()
+	run.Drain = drain(stdin, out, total)
+	cpu1 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(cl.Process.Pid), cpuTime(redisPID)}
+	close(stopRSS)
+	run.RSSPeakKB = peak.Load()
+	el := (sending + run.Drain).Seconds()
+	run.ServerCPU = (cpu1[0] - cpu0[0]).Seconds() / el
+	run.ServerCPUTotal = cpu1[0] - cpu0[0]
+	run.ClientCPU = (cpu1[1] - cpu0[1]).Seconds() / el
+	run.RedisCPU = (cpu1[2] - cpu0[2]).Seconds() / el
+	run.Sent = total
+	fmt.Fprintf(stdin, "stop %d\n", total)
+	if err := json.NewDecoder(out).Decode(&run.Result); err != nil {
+		return run, fmt.Errorf("fanout-client result: %w", err)
+	}
+	_ = cl.Wait()
+	h := run.Result.Latency
+	run.P50, run.P99, run.Max = h.quantile(0.5), h.quantile(0.99), time.Duration(h.Max)*time.Microsecond
+	return run, nil
+}
+
+// benchItem is a realistic purchase whose description carries its sequence
+// number and send time; its album title differs so the marker is once per
+// purchase in a message.
+func benchItem(seq int, now time.Time) feed.Item {
+	t := float64(now.UnixMicro()) / 1e6
+	url := fmt.Sprintf("https://beatsbench.bandcamp.com/track/load-%d-%d", seq, now.UnixNano())
+	album, slug, art := "Benchmark Sessions", "t", "https://f4.bcbits.com/img/a0123456789_7.jpg"
+	id := int64(123456789)
+	return feed.Item{
+		ID: feed.PurchaseID(t, url), UTCDate: t, ArtistName: "Beats Bench Ensemble", ItemType: "t",
+		ItemDescription: fmt.Sprintf("bbseq_%d_%d", seq, now.UnixNano()), AlbumTitle: &album, SlugType: &slug,
+		Currency: "USD", AmountPaid: 1, ItemPrice: 1, AmountPaidUSD: 1, Country: "United States", CountryCode: "us",
+		ArtID: &id, URL: url, AmountPaidFmt: "$1", ArtURL: art,
+	}
+}
