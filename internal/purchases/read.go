@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -53,7 +54,33 @@ func (r *Reader) Recent(ctx context.Context) ([]Purchase, error) {
 	return r.newest(ctx, "*")
 }
 
+// recentWindows are the spans newest asks first. SORTBY with LIMIT still
+// visits every match to keep the newest ten, so a common term (a country
+// with 300,000 purchases) costs 100 ms over the whole index but well under
+// a millisecond over the last 15 minutes. When a window holds the ten
+// newest, they are the ten newest overall: everything outside it is older.
+var recentWindows = []time.Duration{15 * time.Minute, 6 * time.Hour}
+
+// newest returns the MaxResults newest purchases matching query, asking the
+// recent windows first and the whole index last.
 func (r *Reader) newest(ctx context.Context, query string) ([]Purchase, error) {
+	now := time.Now()
+	for _, span := range recentWindows {
+		since := float64(now.Add(-span).UnixMilli()) / 1000
+		windowed := fmt.Sprintf("@utc_date_raw:[%.3f +inf]", since)
+		if query != "*" {
+			windowed = "(" + query + ") " + windowed
+		}
+		found, err := r.search(ctx, windowed)
+		if err != nil || len(found) == MaxResults {
+			return found, err
+		}
+	}
+	return r.search(ctx, query)
+}
+
+// search runs one FT.SEARCH for the newest MaxResults matches of query.
+func (r *Reader) search(ctx context.Context, query string) ([]Purchase, error) {
 	res, err := r.rdb.FTSearchWithArgs(ctx, IndexAlias, query, &redis.FTSearchOptions{
 		SortBy:         []redis.FTSearchSortBy{{FieldName: "utc_date_raw", Desc: true}},
 		Limit:          MaxResults,

@@ -3,6 +3,7 @@ package purchases_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -271,5 +272,42 @@ func TestFutureOrOldPurchaseNeverBlocksTheSeries(t *testing.T) {
 	sample, err := rdb.TSGet(ctx, purchases.SalesSeries).Result()
 	if err != nil || sample.Timestamp != now.Truncate(time.Minute).UnixMilli() || sample.Value != 1 {
 		t.Errorf("sales_ts last sample = %+v, %v; want 1 purchase this minute", sample, err)
+	}
+}
+
+// TestNewestAcrossWindows: the recent windows are only a shortcut; the
+// answer is the ten newest overall, however old some of them are.
+func TestNewestAcrossWindows(t *testing.T) {
+	ctx := context.Background()
+	_, saver, reader := setup(t)
+	now := time.Now()
+	var want []string
+	for i := range 3 { // within the last 15 minutes
+		it := item(now.Add(-time.Duration(i)*time.Minute), "Window", fmt.Sprint("recent ", i), "Japan", "jp", 1)
+		want = append(want, purchases.Normalize(it).ID)
+		save(t, saver, it)
+	}
+	for i := range 12 { // a day old and older
+		it := item(now.Add(-24*time.Hour-time.Duration(i)*time.Hour), "Window", fmt.Sprint("old ", i), "Japan", "jp", 1)
+		if len(want) < purchases.MaxResults {
+			want = append(want, purchases.Normalize(it).ID)
+		}
+		save(t, saver, it)
+	}
+	for name, get := range map[string]func() ([]purchases.Purchase, error){
+		"Search": func() ([]purchases.Purchase, error) { return reader.Search(ctx, "window") },
+		"Recent": func() ([]purchases.Purchase, error) { return reader.Recent(ctx) },
+	} {
+		found, err := get()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, p := range found {
+			ids = append(ids, p.ID)
+		}
+		if !slices.Equal(ids, want) {
+			t.Errorf("%s = %v\nwant %v", name, ids, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -225,8 +226,10 @@ func captureApp(marker string, cmds [][]string) ([][]string, error) {
 }
 
 // sameCommand compares a block's command with the app's: equal arguments,
-// a keyword the page writes in capitals matching the app's lower case, and
-// JSON arguments (the feed item of an XADD) equal as feed items.
+// a keyword the page writes in capitals matching the app's lower case, JSON
+// arguments (the feed item of an XADD) equal as feed items, and a time
+// placeholder such as <15 minutes ago> standing for the epoch seconds the
+// app computes.
 func sameCommand(page, app []string) bool {
 	if len(page) != len(app) {
 		return false
@@ -235,6 +238,7 @@ func sameCommand(page, app []string) bool {
 		p, a := page[i], app[i]
 		switch {
 		case p == a:
+		case strings.Contains(p, " ago>") && timePlaceholders(p).MatchString(a):
 		case strings.EqualFold(p, a) && p == strings.ToUpper(p):
 		case i > 0 && page[i-1] == "item" && sameItem(p, a):
 		default:
@@ -250,4 +254,16 @@ func sameItem(a, b string) bool {
 		return false
 	}
 	return reflect.DeepEqual(x, y)
+}
+
+var agoPlaceholder = regexp.MustCompile(`<[^<>]* ago>`)
+
+// timePlaceholders turns a page argument with <... ago> placeholders into a
+// pattern in which each placeholder matches epoch seconds.
+func timePlaceholders(page string) *regexp.Regexp {
+	parts := agoPlaceholder.Split(page, -1)
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	return regexp.MustCompile("^" + strings.Join(parts, `[0-9]+(\.[0-9]+)?`) + "$")
 }
