@@ -66,10 +66,16 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 
 	instance := instanceID()
 	metrics := newMetrics()
-	processor := ingest.NewProcessor(rdb, purchases.NewSaver(rdb, cfg.Retention), ingest.ProcessorOptions{
-		Consumer: instance, Logger: log, Stored: func(n int) { metrics.stored.Add(float64(n)) },
-	})
-	background("processor", processor.Run)
+	// Two consumers per instance: while one waits for Redis to run its
+	// batch of save scripts, the other decodes its next batch (BENCHMARKS.md).
+	saver := purchases.NewSaver(rdb, cfg.Retention)
+	for i := range processorsPerInstance {
+		processor := ingest.NewProcessor(rdb, saver, ingest.ProcessorOptions{
+			Consumer: fmt.Sprintf("%s-%d", instance, i), Logger: log,
+			Stored: func(n int) { metrics.stored.Add(float64(n)) },
+		})
+		background("processor", processor.Run)
+	}
 	lease := ingest.NewLease(rdb, instance, 15*time.Second)
 	background("feed", func(ctx context.Context) error {
 		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), log)
@@ -138,6 +144,9 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	}
 	return nil
 }
+
+// processorsPerInstance is how many consumers of the group each instance runs.
+const processorsPerInstance = 2
 
 // prepareRedis creates what the app needs in Redis, tolerating other
 // instances doing the same at the same time.

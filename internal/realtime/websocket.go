@@ -15,7 +15,10 @@ import (
 
 // Defaults for HandlerOptions.
 const (
-	DefaultQueueSize    = 256
+	// DefaultQueueSize is in messages, each a batch of purchases or a
+	// snapshot: a client 32 behind is seconds behind, and resynchronizes
+	// faster by reconnecting. (Each slot costs every socket 24 bytes.)
+	DefaultQueueSize    = 32
 	DefaultPingInterval = 30 * time.Second
 	DefaultPongTimeout  = 10 * time.Second
 	DefaultWriteTimeout = 10 * time.Second
@@ -104,8 +107,9 @@ func orDefault[T int | time.Duration](v, def T) T {
 	return v
 }
 
-// ServeHTTP upgrades the request and serves the client until either side
-// closes. It returns only when the client's goroutines have ended.
+// ServeHTTP upgrades the request and hands the client to a goroutine of its
+// own, then returns: net/http's goroutine, with the stack it grew through
+// the middleware, and the request are freed while the socket lives on.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !h.enter() {
 		h.refused.Add(1)
@@ -113,12 +117,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	defer h.wg.Done()
 
 	// An empty Origin is a non-browser client, which cookies do not ride
 	// along with; the library lets it through.
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.origins})
 	if err != nil {
+		h.wg.Done()
 		h.refused.Add(1) // Accept has written the 403 or 4xx
 		h.log.DebugContext(r.Context(), "realtime: handshake refused", "origin", r.Header.Get("Origin"), "err", err)
 		return
@@ -126,17 +130,20 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(readLimit)
 	h.accepted.Add(1)
 	h.clients.Add(1)
-	defer h.clients.Add(-1)
 
 	// Subscribe before reading the welcome messages: a snapshot broadcast in
 	// between then arrives through the queue instead of being missed.
 	sub := h.opts.Hub.Subscribe(h.opts.QueueSize)
-	defer h.opts.Hub.Unsubscribe(sub)
-
+	remote := r.RemoteAddr
 	// The request's context must not be used after a hijack; the client
 	// lives on its own, ended by the peer, a failure or Shutdown.
-	reason := h.serve(conn, sub)
-	h.log.Debug("realtime: client gone", "remote", r.RemoteAddr, "reason", reason)
+	go func() {
+		defer h.wg.Done()
+		defer h.clients.Add(-1)
+		defer h.opts.Hub.Unsubscribe(sub)
+		reason := h.serve(conn, sub)
+		h.log.Debug("realtime: client gone", "remote", remote, "reason", reason)
+	}()
 }
 
 // enter registers a client unless the handler is shutting down.
