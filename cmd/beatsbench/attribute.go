@@ -29,6 +29,7 @@ func attributeMemory(ctx context.Context, st *stack, n int) (attribution, error)
 		return a, err
 	}
 	step := func(what string, fn func() error) error {
+		logf("4. memory: removing the %s", what)
 		if err := fn(); err != nil {
 			return fmt.Errorf("memory attribution, %s: %w", what, err)
 		}
@@ -53,8 +54,8 @@ func attributeMemory(ctx context.Context, st *stack, n int) (attribution, error)
 		{"top-sellers and the two series", func() error {
 			return st.rdb.Del(ctx, purchases.TopSellers, purchases.SalesSeries, purchases.RevenueSeries).Err()
 		}},
-		{"expiry entries (PERSIST)", func() error { return forKeys(ctx, st, "PERSIST") }},
-		{"documents with their keys (DEL)", func() error { return forKeys(ctx, st, "DEL") }},
+		{"expiry entries (PERSIST)", func() error { return forKeys(ctx, st, "PERSIST", n) }},
+		{"documents with their keys (DEL)", func() error { return forKeys(ctx, st, "DEL", n) }},
 	}
 	for _, s := range steps {
 		if err := step(s.what, s.fn); err != nil {
@@ -65,7 +66,9 @@ func attributeMemory(ctx context.Context, st *stack, n int) (attribution, error)
 }
 
 // forKeys runs cmd on every purchase:<id> key, pipelined.
-func forKeys(ctx context.Context, st *stack, cmd string) error {
+func forKeys(ctx context.Context, st *stack, cmd string, n int) error {
+	prog := startProgress(cmd+" purchase:<id>", int64(n))
+	defer prog.end()
 	var cursor uint64
 	for {
 		keys, next, err := st.rdb.Scan(ctx, cursor, purchases.KeyPrefix+"*", 5000).Result()
@@ -81,6 +84,7 @@ func forKeys(ctx context.Context, st *stack, cmd string) error {
 				return err
 			}
 		}
+		prog.add(int64(len(keys)))
 		if next == 0 {
 			return nil
 		}

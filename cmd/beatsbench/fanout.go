@@ -141,6 +141,7 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	}
 	sending := time.Since(start)
 	prog.end()
+	logf("fan-out: waiting until every open client has every purchase (or nothing arrives for 5 s)")
 	run.Drain = drain(stdin, out, total)
 	cpu1 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(cl.Process.Pid), cpuTime(redisPID)}
 	close(stopRSS)

@@ -65,12 +65,15 @@ func runSearch(ctx context.Context, st *stack, bin, tmp string, terms []string, 
 	defer rec.Close()
 	reader := purchases.NewReader(rec)
 	raws := make([][][]any, len(terms))
+	rprog := startProgress("search: recording each term's commands (and warming the index)", int64(len(terms)))
 	for i, t := range terms {
 		if _, err := reader.Search(ctx, t); err != nil {
 			return run, fmt.Errorf("search %q: %w", t, err)
 		}
 		raws[i] = rec.take()
+		rprog.add(1)
 	}
+	rprog.end()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}, Timeout: 10 * time.Second}
 	endpoint := func(term string) (time.Duration, int, error) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.base+"/purchase/search?term="+url.QueryEscape(term), nil)
