@@ -30,7 +30,7 @@ func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *in
 				log.Warn("feed: advertise mode", "err", err)
 			}
 			log.Info("feed: running", "mode", src.Mode(), "speed", cfg.Speed)
-			if err := feed.Run(ctx, src, cfg.Speed, pub.Publish); err != nil {
+			if err := feed.RunBatched(ctx, src, cfg.Speed, pub.PublishMany); err != nil {
 				return err
 			}
 			log.Info("feed: source finished", "mode", src.Mode())

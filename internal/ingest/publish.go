@@ -27,25 +27,37 @@ func NewPublisher(rdb redis.UniversalClient) *Publisher { return &Publisher{rdb:
 // when the processors fall behind. They trim what they are done with
 // (see Processor.Trim).
 func (p *Publisher) Publish(ctx context.Context, sale feed.Sale) error {
-	if len(sale.Items) == 0 {
+	return p.PublishMany(ctx, []feed.Sale{sale})
+}
+
+// PublishMany XADDs every item of several sales in one round trip: when
+// sales arrive faster than round trips (a replay at full speed, a live poll
+// that brings a minute of sales), one small pipeline per sale would wait
+// behind the consumers' pipelines each time.
+func (p *Publisher) PublishMany(ctx context.Context, sales []feed.Sale) error {
+	pipe := p.rdb.Pipeline()
+	items := 0
+	for _, sale := range sales {
+		for _, it := range sale.Items {
+			if it.ID == "" {
+				it.ID = feed.PurchaseID(it.UTCDate, it.URL)
+			}
+			raw, err := json.Marshal(it)
+			if err != nil {
+				return fmt.Errorf("ingest: encode %s: %w", it.ID, err)
+			}
+			pipe.XAdd(ctx, &redis.XAddArgs{
+				Stream: purchases.Stream,
+				Values: []any{"id", it.ID, "item", raw},
+			})
+			items++
+		}
+	}
+	if items == 0 {
 		return nil
 	}
-	pipe := p.rdb.Pipeline()
-	for _, it := range sale.Items {
-		if it.ID == "" {
-			it.ID = feed.PurchaseID(it.UTCDate, it.URL)
-		}
-		raw, err := json.Marshal(it)
-		if err != nil {
-			return fmt.Errorf("ingest: encode %s: %w", it.ID, err)
-		}
-		pipe.XAdd(ctx, &redis.XAddArgs{
-			Stream: purchases.Stream,
-			Values: []any{"id", it.ID, "item", raw},
-		})
-	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("ingest: XADD %d items: %w", len(sale.Items), err)
+		return fmt.Errorf("ingest: XADD %d items: %w", items, err)
 	}
 	return nil
 }

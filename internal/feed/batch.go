@@ -1,0 +1,59 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+)
+
+// maxBatch is the most sales RunBatched hands to one publish call.
+const maxBatch = 32
+
+// RunBatched is Run for a publisher that takes several sales at once. Sales
+// that are due together (all of them at speed 0, or the minute of sales a
+// live poll brings) go out in one call of up to maxBatch sales, so each
+// round trip to Redis carries many; a due sale never waits for another.
+func RunBatched(ctx context.Context, src Source, speed float64, publish func(context.Context, []Sale) error) error {
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	due := make(chan Sale, maxBatch)
+	paced := make(chan error, 1)
+	go func() {
+		defer close(due)
+		paced <- Run(ctx, src, speed, func(ctx context.Context, s Sale) error {
+			select {
+			case due <- s:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	batch := make([]Sale, 0, maxBatch)
+	for s := range due {
+		batch = append(batch[:0], s)
+	drain: // take what else is already due, without waiting
+		for len(batch) < maxBatch {
+			select {
+			case more, ok := <-due:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, more)
+			default:
+				break drain
+			}
+		}
+		if err := publish(ctx, batch); err != nil {
+			cancel()
+			for range due { // let the pacing goroutine end
+			}
+			<-paced
+			if parent.Err() != nil {
+				return parent.Err()
+			}
+			return fmt.Errorf("feed: publish %d sales: %w", len(batch), err)
+		}
+	}
+	return <-paced
+}
