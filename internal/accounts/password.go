@@ -30,10 +30,12 @@ func (p Params) weakerThan(q Params) bool {
 const (
 	saltLen = 16
 	keyLen  = 32
-	// Ceilings for parameters read back from a stored hash, so one corrupt
-	// document cannot make a login allocate gigabytes.
-	maxMemoryKiB = 1 << 20
-	maxPasses    = 64
+	// Ceilings for parameters read back from a stored hash (a few times
+	// OWASP's), so one corrupt or hostile document cannot make each login
+	// allocate hundreds of megabytes or spin for seconds.
+	maxMemoryKiB = 64 * 1024
+	maxPasses    = 16
+	maxLanes     = 8
 )
 
 var errBadHash = errors.New("malformed password hash")
@@ -126,7 +128,7 @@ func parsePHC(s string) (p Params, salt, key []byte, err error) {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Passes, &lanes); err != nil {
 		return Params{}, nil, nil, errBadHash
 	}
-	if p.MemoryKiB == 0 || p.MemoryKiB > maxMemoryKiB || p.Passes == 0 || p.Passes > maxPasses || lanes == 0 || lanes > 255 {
+	if p.MemoryKiB == 0 || p.MemoryKiB > maxMemoryKiB || p.Passes == 0 || p.Passes > maxPasses || lanes == 0 || lanes > maxLanes {
 		return Params{}, nil, nil, errBadHash
 	}
 	p.Lanes = uint8(lanes)

@@ -69,6 +69,9 @@ func TestVerifyRejectsMalformedHashes(t *testing.T) {
 		with(1, "argon2i"),
 		with(2, "v=16"),
 		with(3, "m=4294967295,t=1,p=1"), // would allocate 4 TiB
+		with(3, "m=1048576,t=2,p=1"),    // 1 GiB a login
+		with(3, "m=19456,t=1000,p=1"),   // seconds of CPU a login
+		with(3, "m=19456,t=2,p=255"),    // 255 threads
 		with(3, "m=64,t=0,p=1"),
 		with(3, "m=64,t=1,p=0"),
 		with(3, "m=64;t=1;p=1"),
