@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -71,7 +72,9 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	}
 	defer st.close()
 	srv, _, err := startBeats(ctx, bin, filepath.Join(tmp, "fanout-serve.log"),
-		"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn")
+		"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn",
+		// Every socket of the load reuses one login.
+		"--sockets-per-user", strconv.Itoa(clients+10))
 	if err != nil {
 		return run, err
 	}

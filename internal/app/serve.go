@@ -89,6 +89,12 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		FeedMode:       func() string { return status(work).Mode },
 		Logger:         log,
 		TrustedOrigins: cfg.Origins,
+		// A few tabs per user, not thousands of sockets per account.
+		Owner: func(r *http.Request) string {
+			u, _ := accounts.UserFrom(r.Context())
+			return u.ID
+		},
+		MaxPerOwner: cfg.SocketsPerUser,
 	})
 	background("realtime", live.Run)
 	metrics.watchLive(live)

@@ -31,6 +31,7 @@ type Serve struct {
 	SecureCookies  bool           // set Secure on cookies (served over TLS or behind a TLS proxy)
 	Origins        []string       // extra trusted origins for cross-origin checks
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
+	SocketsPerUser int            // live WebSockets one user may hold at once
 	LogLevel       string         // debug | info | warn | error
 	LogJSON        bool           // JSON logs instead of text
 }
@@ -56,7 +57,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return def
 	}
 	var c Serve
-	var retention, speed, origins, proxies string
+	var retention, speed, origins, proxies, sockets string
 	fs := flag.NewFlagSet("beats serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("BEATS_ADDR", "127.0.0.1:8080"), "listen address (env BEATS_ADDR)")
@@ -71,6 +72,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("BEATS_SECURE_COOKIES", "") == "true", "mark cookies Secure: set when served over HTTPS or behind a TLS proxy (env BEATS_SECURE_COOKIES=true)")
 	fs.StringVar(&origins, "trusted-origins", env("BEATS_TRUSTED_ORIGINS", ""), "comma-separated extra origins allowed to post and open the WebSocket (env BEATS_TRUSTED_ORIGINS)")
 	fs.StringVar(&proxies, "trusted-proxies", env("BEATS_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env BEATS_TRUSTED_PROXIES)")
+	fs.StringVar(&sockets, "sockets-per-user", env("BEATS_SOCKETS_PER_USER", "20"), "live WebSockets one user may hold at once (env BEATS_SOCKETS_PER_USER)")
 	fs.StringVar(&c.LogLevel, "log-level", env("BEATS_LOG_LEVEL", "info"), "debug, info, warn or error (env BEATS_LOG_LEVEL)")
 	fs.BoolVar(&c.LogJSON, "log-json", env("BEATS_LOG_JSON", "") == "true", "log JSON lines (env BEATS_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
@@ -82,6 +84,9 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	var err error
 	if c.Speed, err = strconv.ParseFloat(speed, 64); err != nil {
 		return Serve{}, fmt.Errorf("config: --speed %q: not a number", speed)
+	}
+	if c.SocketsPerUser, err = strconv.Atoi(sockets); err != nil || c.SocketsPerUser < 1 {
+		return Serve{}, fmt.Errorf("config: --sockets-per-user %q: want a whole number, 1 or more", sockets)
 	}
 	if c.Retention, err = parseDuration(retention); err != nil {
 		return Serve{}, fmt.Errorf("config: --retention %q: %w", retention, err)

@@ -31,7 +31,10 @@ type Options struct {
 
 	QueueSize      int      // messages waiting per client before a drop (DefaultQueueSize)
 	TrustedOrigins []string // see HandlerOptions.TrustedOrigins
-	SnapshotEvery  time.Duration
+	// Owner and MaxPerOwner cap the sockets one user holds; see HandlerOptions.
+	Owner         func(*http.Request) string
+	MaxPerOwner   int
+	SnapshotEvery time.Duration
 	// SnapshotFreshness bounds the age of the cached snapshot a new client
 	// gets (default 5 s): the cache is rebuilt this often between broadcasts.
 	SnapshotFreshness time.Duration
@@ -114,6 +117,8 @@ func New(opts Options) *Live {
 		PongTimeout:    opts.PongTimeout,
 		WriteTimeout:   opts.WriteTimeout,
 		Logger:         log,
+		Owner:          opts.Owner,
+		MaxPerOwner:    opts.MaxPerOwner,
 	})
 	return l
 }

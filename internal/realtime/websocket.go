@@ -45,6 +45,11 @@ type HandlerOptions struct {
 	PongTimeout    time.Duration // a ping unanswered this long closes the socket
 	WriteTimeout   time.Duration // one message's write; a stuck peer is closed
 	Logger         *slog.Logger
+	// Owner names who opened a socket (the logged-in user); with
+	// MaxPerOwner, one owner may hold at most that many sockets at once, so
+	// one account cannot tie up the server's memory. Optional.
+	Owner       func(*http.Request) string
+	MaxPerOwner int
 }
 
 // HandlerStats are the handler's counters.
@@ -62,9 +67,10 @@ type Handler struct {
 	log     *slog.Logger
 	origins []string
 
-	mu       sync.Mutex // guards shutting and the wg.Add that follows its check
+	mu       sync.Mutex // guards shutting, the wg.Add that follows its check, and owned
 	shutting bool
-	closing  chan struct{} // closed by Shutdown: every client says goodbye
+	owned    map[string]int // sockets open per owner
+	closing  chan struct{}  // closed by Shutdown: every client says goodbye
 	wg       sync.WaitGroup
 
 	clients  atomic.Int64
@@ -87,7 +93,7 @@ func NewHandler(opts HandlerOptions) *Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{opts: opts, log: opts.Logger, closing: make(chan struct{})}
+	h := &Handler{opts: opts, log: opts.Logger, closing: make(chan struct{}), owned: map[string]int{}}
 	for _, p := range opts.TrustedOrigins {
 		// A malformed pattern would make every cross-origin handshake fail
 		// with a 403 and no hint why; say so once, here.
@@ -111,10 +117,20 @@ func orDefault[T int | time.Duration](v, def T) T {
 // own, then returns: net/http's goroutine, with the stack it grew through
 // the middleware, and the request are freed while the socket lives on.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !h.enter() {
+	owner := ""
+	if h.opts.Owner != nil && h.opts.MaxPerOwner > 0 {
+		owner = h.opts.Owner(r)
+	}
+	switch h.enter(owner) {
+	case errShuttingDown:
 		h.refused.Add(1)
 		w.Header().Set("Retry-After", "5")
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	case errTooManySockets:
+		h.refused.Add(1)
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "too many live connections for this account", http.StatusTooManyRequests)
 		return
 	}
 
@@ -122,7 +138,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// along with; the library lets it through.
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: h.origins})
 	if err != nil {
-		h.wg.Done()
+		h.leave(owner)
 		h.refused.Add(1) // Accept has written the 403 or 4xx
 		h.log.DebugContext(r.Context(), "realtime: handshake refused", "origin", r.Header.Get("Origin"), "err", err)
 		return
@@ -138,7 +154,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The request's context must not be used after a hijack; the client
 	// lives on its own, ended by the peer, a failure or Shutdown.
 	go func() {
-		defer h.wg.Done()
+		defer h.leave(owner)
 		defer h.clients.Add(-1)
 		defer h.opts.Hub.Unsubscribe(sub)
 		reason := h.serve(conn, sub)
@@ -146,15 +162,40 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
-// enter registers a client unless the handler is shutting down.
-func (h *Handler) enter() bool {
+// Why enter refuses a client.
+var (
+	errShuttingDown   = errors.New("shutting down")
+	errTooManySockets = errors.New("too many sockets for one owner")
+)
+
+// enter registers a client unless the handler is shutting down or its owner
+// ("" for none) already holds MaxPerOwner sockets.
+func (h *Handler) enter(owner string) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.shutting {
-		return false
+		return errShuttingDown
+	}
+	if owner != "" {
+		if h.owned[owner] >= h.opts.MaxPerOwner {
+			return errTooManySockets
+		}
+		h.owned[owner]++
 	}
 	h.wg.Add(1)
-	return true
+	return nil
+}
+
+// leave undoes enter when the client is gone.
+func (h *Handler) leave(owner string) {
+	if owner != "" {
+		h.mu.Lock()
+		if h.owned[owner]--; h.owned[owner] <= 0 {
+			delete(h.owned, owner)
+		}
+		h.mu.Unlock()
+	}
+	h.wg.Done()
 }
 
 // Shutdown closes every socket with 1001 (going away) and waits for the

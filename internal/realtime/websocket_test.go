@@ -285,3 +285,34 @@ func TestSocketOutlivesServerTimeouts(t *testing.T) {
 		t.Fatal("no purchase after the server timeouts passed")
 	}
 }
+
+// TestSocketsPerOwnerAreCapped: one owner (user) may hold MaxPerOwner
+// sockets; the next handshake is refused with 429, and a socket that closes
+// frees its place.
+func TestSocketsPerOwnerAreCapped(t *testing.T) {
+	rdb := redistest.New(t)
+	_, srv := startLive(t, Options{Redis: rdb, MaxPerOwner: 2,
+		Owner: func(r *http.Request) string { return r.Header.Get("X-Test-Owner") }})
+	as := func(owner string) *websocket.DialOptions {
+		return &websocket.DialOptions{HTTPHeader: http.Header{"X-Test-Owner": {owner}}}
+	}
+	first := dial(t, srv, as("alice"))
+	dial(t, srv, as("alice"))
+	dial(t, srv, as("bob")) // another owner is not affected
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, resp, err := websocket.Dial(ctx, wsURL(srv), as("alice"))
+	if err == nil || resp == nil || resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("third socket for alice: err %v, response %v; want 429", err, resp)
+	}
+	first.Close(websocket.StatusNormalClosure, "")
+	waitUntil(t, 5*time.Second, "alice's place to be freed", func() bool {
+		conn, _, err := websocket.Dial(ctx, wsURL(srv), as("alice"))
+		if err != nil {
+			return false
+		}
+		conn.CloseNow()
+		return true
+	})
+}
