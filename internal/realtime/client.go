@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -18,20 +19,17 @@ var (
 )
 
 // serve runs one client: a reader (the protocol needs one to answer pings
-// and notice a close), a pinger, and the writer on this goroutine. It
-// returns why the client ended, once all three have stopped.
+// and notice a close) and the writer on this goroutine, which also pings.
+// It returns why the client ended, once both have stopped.
 func (h *Handler) serve(conn *websocket.Conn, sub *Subscription) error {
 	var wg sync.WaitGroup
 	readErr := make(chan error, 1)
 	wg.Go(func() { readErr <- readLoop(conn) })
 
-	pingCtx, stopPing := context.WithCancel(context.Background())
-	pingErr := make(chan error, 1)
-	wg.Go(func() { pingErr <- h.pingLoop(pingCtx, conn) })
-
-	reason := h.writeLoop(conn, sub, readErr, pingErr)
+	pings := &pinger{conn: conn, timeout: h.opts.PongTimeout, failed: make(chan error, 1)}
+	reason := h.writeLoop(conn, sub, readErr, pings)
 	closeFor(conn, reason)
-	stopPing()
+	pings.wait()
 	wg.Wait()
 	return reason
 }
@@ -50,37 +48,51 @@ func readLoop(conn *websocket.Conn) error {
 	}
 }
 
-// pingLoop pings every interval; a peer that does not answer within the
-// pong timeout is gone (a closed laptop lid sends no FIN).
-func (h *Handler) pingLoop(ctx context.Context, conn *websocket.Conn) error {
-	t := time.NewTicker(h.opts.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-		pctx, cancel := context.WithTimeout(ctx, h.opts.PongTimeout)
-		err := conn.Ping(pctx)
-		cancel()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("%w: %w", errNoPong, err)
-		}
-	}
+// pinger pings the peer now and then; a peer that does not answer within
+// the timeout is gone (a closed laptop lid sends no FIN). A ping waits for
+// its pong, so each runs on a goroutine of its own that lives only that
+// long: thousands of idle sockets then hold no parked pinger goroutine.
+type pinger struct {
+	conn    *websocket.Conn
+	timeout time.Duration
+	failed  chan error // the first failure, for the write loop
+	running sync.WaitGroup
+	busy    atomic.Bool
 }
 
-// writeLoop sends the welcome messages, then drains the queue, until the
-// subscription ends, the handler shuts down, or the reader or pinger stops.
-func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription, readErr, pingErr <-chan error) error {
+// ping starts a ping unless one is still waiting for its pong.
+func (p *pinger) ping() {
+	if !p.busy.CompareAndSwap(false, true) {
+		return
+	}
+	p.running.Go(func() {
+		defer p.busy.Store(false)
+		ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
+		defer cancel()
+		if err := p.conn.Ping(ctx); err != nil {
+			select {
+			case p.failed <- fmt.Errorf("%w: %w", errNoPong, err):
+			default:
+			}
+		}
+	})
+}
+
+// wait returns once no ping is running (the socket is closed by then, which
+// ends a ping at once).
+func (p *pinger) wait() { p.running.Wait() }
+
+// writeLoop sends the welcome messages, then drains the queue and pings
+// every PingInterval, until the subscription ends, the handler shuts down,
+// the reader stops or a ping goes unanswered.
+func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription, readErr <-chan error, pings *pinger) error {
 	for _, msg := range h.opts.Welcome() {
 		if err := h.write(conn, msg); err != nil {
 			return err
 		}
 	}
+	tick := time.NewTicker(h.opts.PingInterval)
+	defer tick.Stop()
 	for {
 		// Ending wins over queued messages: a dropped client resyncs anyway,
 		// and a shutdown should not wait for a backlog.
@@ -98,8 +110,10 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription, readErr, pi
 			return errGoingAway
 		case err := <-readErr:
 			return err
-		case err := <-pingErr:
+		case err := <-pings.failed:
 			return err
+		case <-tick.C:
+			pings.ping()
 		case msg := <-sub.Messages():
 			if err := h.write(conn, msg); err != nil {
 				return err
