@@ -26,7 +26,9 @@ func NewSessionManager(rdb redis.UniversalClient, secure bool) *scs.SessionManag
 	sm := scs.New()
 	sm.Store = NewSessionStore(rdb)
 	sm.Codec = JSONCodec{}
-	sm.IdleTimeout = SessionIdle
+	// The idle hour is kept by the store (each read renews the key's TTL),
+	// not by scs's IdleTimeout: that would mark every session modified and
+	// rewrite it on every request, one more round trip each time.
 	sm.Lifetime = SessionLifetime
 	sm.HashTokenInStore = true
 	sm.Cookie.Name = CookieName

@@ -120,7 +120,7 @@ func TestSessionManagerWritesTheSeedShape(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.New(t)
 	sm := NewSessionManager(rdb, true)
-	if sm.Cookie.Name != "beats_session" || !sm.Cookie.HttpOnly || !sm.Cookie.Secure || sm.IdleTimeout != time.Hour {
+	if sm.Cookie.Name != "beats_session" || !sm.Cookie.HttpOnly || !sm.Cookie.Secure || sm.IdleTimeout != 0 {
 		t.Fatalf("manager %+v", sm.Cookie)
 	}
 	exp := time.Date(2023, 8, 4, 17, 20, 43, 241_000_000, time.UTC)
@@ -158,5 +158,37 @@ func TestSessionManagerWritesTheSeedShape(t *testing.T) {
 	}
 	if got, ok := SessionFrom(later, sm); !ok || got != want {
 		t.Fatalf("SessionFrom = %+v, %v; want %+v", got, ok, want)
+	}
+}
+
+// TestSessionStoreKeepsTheIdleHour: a session document lives an idle hour
+// after it is written, and each read starts the hour again; never past the
+// session's own end.
+func TestSessionStoreKeepsTheIdleHour(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.New(t)
+	store := NewSessionStore(rdb)
+	key := SessionPrefix + "abc"
+	if err := store.CommitCtx(ctx, "abc", []byte(`{"token":"t"}`), time.Now().Add(RefreshTTL)); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := rdb.TTL(ctx, key).Val(); ttl <= 3590*time.Second || ttl > time.Hour {
+		t.Fatalf("TTL after commit = %v, want 3600 s", ttl)
+	}
+	rdb.Expire(ctx, key, 10*time.Minute) // as if 50 idle minutes had passed
+	if _, found, err := store.FindCtx(ctx, "abc"); err != nil || !found {
+		t.Fatalf("FindCtx = %v, %v", found, err)
+	}
+	if ttl := rdb.TTL(ctx, key).Val(); ttl <= 3590*time.Second {
+		t.Fatalf("TTL after a read = %v, want renewed to 3600 s", ttl)
+	}
+	if err := store.CommitCtx(ctx, "abc", []byte(`{}`), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if ttl := rdb.TTL(ctx, key).Val(); ttl > time.Minute {
+		t.Fatalf("TTL of a session ending in a minute = %v", ttl)
+	}
+	if _, found, err := store.FindCtx(ctx, "missing"); err != nil || found {
+		t.Fatalf("FindCtx(missing) = %v, %v", found, err)
 	}
 }

@@ -26,8 +26,14 @@ var _ scs.CtxStore = (*SessionStore)(nil)
 func NewSessionStore(rdb redis.UniversalClient) *SessionStore { return &SessionStore{rdb: rdb} }
 
 // FindCtx returns the session document; found is false once it expired.
+// Reading a session is using it, so the same round trip renews its idle
+// hour (the seed's TTL of 3600 s).
 func (s *SessionStore) FindCtx(ctx context.Context, id string) ([]byte, bool, error) {
-	raw, err := s.rdb.Do(ctx, "JSON.GET", SessionPrefix+id).Text()
+	pipe := s.rdb.Pipeline()
+	get := pipe.Do(ctx, "JSON.GET", SessionPrefix+id)
+	pipe.PExpire(ctx, SessionPrefix+id, SessionIdle)
+	_, _ = pipe.Exec(ctx) // each command's error is read below
+	raw, err := get.Text()
 	if errors.Is(err, redis.Nil) {
 		return nil, false, nil
 	}
@@ -37,8 +43,12 @@ func (s *SessionStore) FindCtx(ctx context.Context, id string) ([]byte, bool, er
 	return []byte(raw), true, nil
 }
 
-// CommitCtx writes the session document to expire at expiry.
+// CommitCtx writes the session document to expire after an idle hour, or
+// at expiry (the end of its lifetime) if that comes first.
 func (s *SessionStore) CommitCtx(ctx context.Context, id string, doc []byte, expiry time.Time) error {
+	if idle := time.Now().Add(SessionIdle); idle.Before(expiry) {
+		expiry = idle
+	}
 	err := sessionCommitScript.Run(ctx, s.rdb, []string{SessionPrefix + id}, doc, expiry.UnixMilli()).Err()
 	if err != nil {
 		return fmt.Errorf("accounts: save session: %w", err)
