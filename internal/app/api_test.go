@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"bytes"
@@ -14,18 +14,19 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/redistest"
 )
 
 // login registers a fresh user on in and returns a client carrying its session.
-func login(t *testing.T, in *instance, name string) *http.Client {
+func login(t *testing.T, in *apptest.Instance, name string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
 	body := strings.NewReader(`{"username":"` + name + `","password":"correct horse battery"}`)
-	resp, err := client.Post("http://"+in.addr+"/account/register", "application/json", body)
+	resp, err := client.Post(in.URL+"/account/register", "application/json", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,8 +43,8 @@ func login(t *testing.T, in *instance, name string) *http.Client {
 func TestPurchasesAPIShapes(t *testing.T) {
 	srv := redistest.Server(t)
 	rdb := redistest.Connect(t, srv.URL())
-	in := start(t, srv.URL(), "--feed", "replay:"+replayFile, "--speed", "0")
-	waitFor(t, "264 purchases", func() bool { return countPurchases(t, rdb) == 264 })
+	in := apptest.Start(t, srv.URL(), "--feed", "replay:"+replayFile, "--speed", "0")
+	waitFor(t, "264 purchases", func() bool { return apptest.CountPurchases(t, rdb) == 264 })
 	client := login(t, in, "shapes")
 	anonymous := &http.Client{Timeout: 10 * time.Second}
 
@@ -78,7 +79,7 @@ func TestPurchasesAPIShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := tt.client.Get("http://" + in.addr + tt.path)
+			resp, err := tt.client.Get(in.URL + tt.path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -162,20 +163,20 @@ func wantTopSellers(t *testing.T, body []byte) {
 func TestLivePurchasesReachEveryClientOnce(t *testing.T) {
 	srv := redistest.Server(t)
 	rdb := redistest.Connect(t, srv.URL())
-	a := start(t, srv.URL(), "--feed", "replay:/dev/null")
-	b := start(t, srv.URL(), "--feed", "replay:/dev/null")
+	a := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
+	b := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
 	var conns []*websocket.Conn
-	for i, in := range []*instance{a, b} {
+	for i, in := range []*apptest.Instance{a, b} {
 		client := login(t, in, []string{"alice", "bob"}[i])
-		u, _ := url.Parse("http://" + in.addr)
-		conn, _, err := websocket.Dial(ctx, "ws://"+in.addr+"/ws", &websocket.DialOptions{
-			HTTPHeader: http.Header{"Cookie": {cookieHeader(client.Jar.Cookies(u))}, "Origin": {"http://" + in.addr}},
+		u, _ := url.Parse(in.URL)
+		conn, _, err := websocket.Dial(ctx, "ws://"+in.Addr+"/ws", &websocket.DialOptions{
+			HTTPHeader: http.Header{"Cookie": {cookieHeader(client.Jar.Cookies(u))}, "Origin": {in.URL}},
 		})
 		if err != nil {
-			t.Fatalf("dial %s: %v", in.addr, err)
+			t.Fatalf("dial %s: %v", in.Addr, err)
 		}
 		defer conn.CloseNow()
 		conns = append(conns, conn)

@@ -41,7 +41,7 @@ func TestDashboard(t *testing.T) {
 		{"register and land on the dashboard", func(ctx context.Context) error {
 			if err := chromedp.Do(ctx,
 				desktop.emulate(),
-				chromedp.Navigate(srv.url+"/register"),
+				chromedp.Navigate(srv.URL+"/register"),
 				chromedp.WaitVisible(tid("register-form")),
 				chromedp.SendKeys(tid("username-input"), username),
 				chromedp.SendKeys(tid("password-input"), password),
@@ -90,7 +90,7 @@ func TestDashboard(t *testing.T) {
 				return err
 			}
 			var err error
-			session, err = cookies(ctx, srv.url)
+			session, err = cookies(ctx, srv.URL)
 			return err
 		}},
 		{"phone layout and screenshot", func(ctx context.Context) error {
@@ -110,7 +110,7 @@ func TestDashboard(t *testing.T) {
 				return err
 			}
 			// The session must be gone on the server, not just in the tab.
-			return sessionEnded(ctx, srv.url, session)
+			return sessionEnded(ctx, srv.URL, session)
 		}},
 		{"login page layout and screenshot", func(ctx context.Context) error {
 			if err := phone.fits(ctx); err != nil {
