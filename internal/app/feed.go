@@ -9,6 +9,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/config"
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/ingest"
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // runFeed keeps the feed running on exactly one instance: it waits for the
@@ -38,11 +39,8 @@ func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *in
 			return nil
 		})
 		if err != nil && !errors.Is(err, context.Canceled) {
-			log.Error("feed: stopped, retrying", "err", err)
-			select {
-			case <-ctx.Done():
-			case <-time.After(5 * time.Second):
-			}
+			log.Error("feed: stopped, retrying in 5 s", "err", err)
+			_ = retry.Sleep(ctx, 5*time.Second)
 		}
 	}
 	return nil

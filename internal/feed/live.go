@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // LiveOptions configures the live client. Zero values take the defaults.
@@ -139,7 +141,7 @@ func (l *Live) poll(ctx context.Context) (liveAnswer, error) {
 		l.advance(la.ans, la.began)
 		return *la, nil
 	}
-	if err := sleepCtx(ctx, l.due.Sub(l.opts.Now())); err != nil {
+	if err := retry.Sleep(ctx, l.due.Sub(l.opts.Now())); err != nil {
 		return liveAnswer{}, err
 	}
 	began := l.opts.Now()

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // maxAnswerBytes bounds one answer; real ones are tens of kilobytes.
@@ -66,7 +68,7 @@ func (l *Live) fetch(ctx context.Context, url string) (liveAnswer, error) {
 		}
 		l.log.Warn("feed: live request failed, retrying", "url", url, "attempt", attempt,
 			"retry_in", delay, "err", err)
-		if err := sleepCtx(ctx, delay); err != nil {
+		if err := retry.Sleep(ctx, delay); err != nil {
 			return liveAnswer{}, err
 		}
 	}

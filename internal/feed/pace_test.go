@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // listSource yields sales at the given times, taking delay per Next.
@@ -22,7 +24,7 @@ type listSource struct {
 func (s *listSource) Mode() string { return "test" }
 
 func (s *listSource) Next(ctx context.Context) (Sale, error) {
-	if err := sleepCtx(ctx, s.delay); err != nil {
+	if err := retry.Sleep(ctx, s.delay); err != nil {
 		return Sale{}, err
 	}
 	if s.i == len(s.times) {

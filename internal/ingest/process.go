@@ -13,6 +13,7 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // ProcessorOptions tune a Processor; zero values take the defaults.
@@ -82,7 +83,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	}
 	defer p.leaveGroup(ctx)
 	lastUpkeep := time.Time{}
-	backoff := minBackoff
+	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
 	for ctx.Err() == nil {
 		if time.Since(lastUpkeep) > p.opt.ClaimIdle/2 {
 			p.maintain(ctx)
@@ -93,25 +94,19 @@ func (p *Processor) Run(ctx context.Context) error {
 				break
 			}
 			if errors.Is(err, errNoGroup) {
-				err = EnsureGroup(ctx, p.rdb)
+				// The stream was deleted: make the group again and go on.
+				if err = EnsureGroup(ctx, p.rdb); err == nil {
+					continue
+				}
 			}
-			p.opt.Logger.Warn("ingest: read failed, retrying", "err", err, "in", backoff)
-			select {
-			case <-ctx.Done():
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, maxBackoff)
+			p.opt.Logger.Warn("ingest: read failed, retrying", "err", err)
+			_ = backoff.Wait(ctx)
 			continue
 		}
-		backoff = minBackoff
+		backoff.Reset()
 	}
 	return nil
 }
-
-const (
-	minBackoff = 100 * time.Millisecond
-	maxBackoff = 5 * time.Second
-)
 
 // ReadOnce reads new entries (blocking up to Block for the first batch)
 // and stores them. While entries keep coming it goes on, each round trip

@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // broadcaster is what the tailer and the snapshotter publish to; *Hub is one.
@@ -41,14 +42,14 @@ type tailer struct {
 // so after a Redis hiccup it resumes exactly where it stopped: nothing is
 // skipped and nothing is sent twice.
 func (t *tailer) run(ctx context.Context) error {
-	retry := newBackoff(100*time.Millisecond, 5*time.Second)
+	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
 	lastID := ""
 	for ctx.Err() == nil {
 		if lastID == "" {
 			id, err := t.startID(ctx)
 			if err != nil {
 				t.failed(ctx, err)
-				_ = retry.wait(ctx)
+				_ = backoff.Wait(ctx)
 				continue
 			}
 			lastID = id
@@ -60,15 +61,15 @@ func (t *tailer) run(ctx context.Context) error {
 			Block:   t.block,
 		}).Result()
 		if errors.Is(err, redis.Nil) {
-			retry.reset() // BLOCK timed out with nothing new
+			backoff.Reset() // BLOCK timed out with nothing new
 			continue
 		}
 		if err != nil {
 			t.failed(ctx, fmt.Errorf("realtime: XREAD %s from %s: %w", t.stream, lastID, err))
-			_ = retry.wait(ctx)
+			_ = backoff.Wait(ctx)
 			continue
 		}
-		retry.reset()
+		backoff.Reset()
 		for _, s := range streams {
 			if len(s.Messages) == 0 {
 				continue
