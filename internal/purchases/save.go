@@ -41,9 +41,18 @@ func (s *Saver) Queue(ctx context.Context, pipe redis.Pipeliner, p Purchase) (*r
 // QueueFromStream is Queue for a purchase read from the purchases stream by
 // a consumer group: the same atomic step acknowledges the entry.
 func (s *Saver) QueueFromStream(ctx context.Context, pipe redis.Pipeliner, p Purchase, group, entryID string) (*redis.Cmd, error) {
+	keys, args, err := s.scriptArgs(p, group, entryID)
+	if err != nil {
+		return nil, err
+	}
+	return saveScript.EvalSha(ctx, pipe, keys, args...), nil
+}
+
+// scriptArgs are save.lua's KEYS and ARGV for p.
+func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, error) {
 	doc, err := json.Marshal(stored{Purchase: p, SearchText: p.searchText()})
 	if err != nil {
-		return nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
+		return nil, nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
 	}
 	// One sample per feed window: the feed answers in minutes, so the minute
 	// a purchase falls in is its window, whichever answer delivered it.
@@ -58,7 +67,7 @@ func (s *Saver) QueueFromStream(ctx context.Context, pipe redis.Pipeliner, p Pur
 	}
 	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream, Stream}
 	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize, group, entryID}
-	return saveScript.EvalSha(ctx, pipe, keys, args...), nil
+	return keys, args, nil
 }
 
 // maxFuture is how far ahead of the clock a purchase may be and still go
@@ -66,21 +75,18 @@ func (s *Saver) QueueFromStream(ctx context.Context, pipe redis.Pipeliner, p Pur
 const maxFuture = time.Hour
 
 // Save stores one purchase; it reports whether p was new. Pipelines of
-// many purchases use Queue instead.
+// many purchases use Queue instead. (Run sends EVALSHA and falls back to
+// EVAL when Redis does not have the script yet.)
 func (s *Saver) Save(ctx context.Context, p Purchase) (bool, error) {
-	if err := LoadScript(ctx, s.rdb); err != nil {
-		return false, err
-	}
-	pipe := s.rdb.Pipeline()
-	cmd, err := s.Queue(ctx, pipe, p)
+	keys, args, err := s.scriptArgs(p, "", "")
 	if err != nil {
 		return false, err
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	n, err := saveScript.Run(ctx, s.rdb, keys, args...).Int()
+	if err != nil {
 		return false, fmt.Errorf("purchases: save %s: %w", p.ID, err)
 	}
-	n, err := cmd.Int()
-	return n == 1, err
+	return n == 1, nil
 }
 
 // LoadScript makes sure Redis has the save script, so pipelines can EVALSHA it.
