@@ -1,15 +1,13 @@
 package realtime
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"sync"
-	"sync/atomic"
+	"net"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gorilla/websocket"
 )
 
 // Why a client's socket ended, besides ErrSlowConsumer from the hub.
@@ -18,74 +16,58 @@ var (
 	errNoPong    = errors.New("no pong in time")
 )
 
+// closeWait bounds how long a closing server waits for the peer to answer
+// its close frame before it drops the connection anyway.
+const closeWait = time.Second
+
 // serve runs one client: a reader (the protocol needs one to answer pings
 // and notice a close) and the writer on this goroutine, which also pings.
 // It returns why the client ended, once both have stopped.
-func (h *Handler) serve(conn *websocket.Conn, sub *Subscription) error {
-	var wg sync.WaitGroup
-	readErr := make(chan error, 1)
-	wg.Go(func() { readErr <- readLoop(conn) })
+func (h *Handler) serve(conn *websocket.Conn, sub *Subscription[frame]) error {
+	// A peer must answer each ping within PongTimeout; the reader's deadline
+	// is pushed back by every pong, so a silent peer (a closed laptop lid
+	// sends no FIN) ends the reader with a timeout.
+	alive := h.opts.PingInterval + h.opts.PongTimeout
+	_ = conn.SetReadDeadline(time.Now().Add(alive))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(alive)) })
 
-	pings := &pinger{conn: conn, timeout: h.opts.PongTimeout, failed: make(chan error, 1)}
-	reason := h.writeLoop(conn, sub, readErr, pings)
-	closeFor(conn, reason)
-	pings.wait()
-	wg.Wait()
+	r := &reader{done: make(chan struct{})}
+	go r.run(conn)
+
+	reason := h.writeLoop(conn, sub, r)
+	closeFor(conn, reason, r)
 	return reason
 }
 
-// readLoop discards whatever the client sends until the socket ends. It
-// needs no context: closing the socket ends it.
-func readLoop(conn *websocket.Conn) error {
+// reader discards whatever the client sends until the socket ends; err is
+// why, readable once done is closed.
+type reader struct {
+	done chan struct{}
+	err  error
+}
+
+func (r *reader) run(conn *websocket.Conn) {
+	defer close(r.done)
 	for {
-		_, r, err := conn.Reader(context.Background())
+		_, msg, err := conn.NextReader()
+		if err == nil {
+			_, err = io.Copy(io.Discard, msg)
+		}
 		if err != nil {
-			return fmt.Errorf("read: %w", err)
-		}
-		if _, err := io.Copy(io.Discard, r); err != nil {
-			return fmt.Errorf("read: %w", err)
-		}
-	}
-}
-
-// pinger pings the peer now and then; a peer that does not answer within
-// the timeout is gone (a closed laptop lid sends no FIN). A ping waits for
-// its pong, so each runs on a goroutine of its own that lives only that
-// long: thousands of idle sockets then hold no parked pinger goroutine.
-type pinger struct {
-	conn    *websocket.Conn
-	timeout time.Duration
-	failed  chan error // the first failure, for the write loop
-	running sync.WaitGroup
-	busy    atomic.Bool
-}
-
-// ping starts a ping unless one is still waiting for its pong.
-func (p *pinger) ping() {
-	if !p.busy.CompareAndSwap(false, true) {
-		return
-	}
-	p.running.Go(func() {
-		defer p.busy.Store(false)
-		ctx, cancel := context.WithTimeout(context.Background(), p.timeout)
-		defer cancel()
-		if err := p.conn.Ping(ctx); err != nil {
-			select {
-			case p.failed <- fmt.Errorf("%w: %w", errNoPong, err):
-			default:
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				err = fmt.Errorf("%w: %w", errNoPong, err)
 			}
+			r.err = fmt.Errorf("read: %w", err)
+			return
 		}
-	})
+	}
 }
-
-// wait returns once no ping is running (the socket is closed by then, which
-// ends a ping at once).
-func (p *pinger) wait() { p.running.Wait() }
 
 // writeLoop sends the welcome messages, then drains the queue and pings
 // every PingInterval, until the subscription ends, the handler shuts down,
-// the reader stops or a ping goes unanswered.
-func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription, readErr <-chan error, pings *pinger) error {
+// or the reader stops (a close, an error, or no pong in time).
+func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[frame], r *reader) error {
 	for _, msg := range h.opts.Welcome() {
 		if err := h.write(conn, msg); err != nil {
 			return err
@@ -108,12 +90,13 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription, readErr <-c
 			return sub.Err()
 		case <-h.closing:
 			return errGoingAway
-		case err := <-readErr:
-			return err
-		case err := <-pings.failed:
-			return err
+		case <-r.done:
+			return r.err
 		case <-tick.C:
-			pings.ping()
+			deadline := time.Now().Add(h.opts.WriteTimeout)
+			if err := conn.WriteControl(websocket.PingMessage, nil, deadline); err != nil {
+				return fmt.Errorf("ping: %w", err)
+			}
 		case msg := <-sub.Messages():
 			if err := h.write(conn, msg); err != nil {
 				return err
@@ -122,26 +105,49 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription, readErr <-c
 	}
 }
 
-// write sends one message; on a timeout the library closes the socket.
-func (h *Handler) write(conn *websocket.Conn, msg []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), h.opts.WriteTimeout)
-	defer cancel()
-	if err := conn.Write(ctx, websocket.MessageText, msg); err != nil {
+// write sends one message; a peer that takes longer than WriteTimeout to
+// accept it is stuck, and the error ends the client.
+func (h *Handler) write(conn *websocket.Conn, msg frame) error {
+	if err := conn.SetWriteDeadline(time.Now().Add(h.opts.WriteTimeout)); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	if err := conn.WritePreparedMessage(msg); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return nil
 }
 
 // closeFor closes the socket with the code that tells the browser what to
-// do: 1013 "try again later" after a drop, 1001 on shutdown. A peer that
-// is gone or stuck gets no handshake, which would only wait for it.
-func closeFor(conn *websocket.Conn, reason error) {
+// do: 1013 "try again later" after a drop, 1001 on shutdown, and waits a
+// moment for the peer's answering close frame. A peer that is gone or stuck
+// gets no handshake, which would only wait for it.
+func closeFor(conn *websocket.Conn, reason error, r *reader) {
+	code, text := 0, ""
 	switch {
 	case errors.Is(reason, ErrSlowConsumer):
-		_ = conn.Close(websocket.StatusTryAgainLater, "slow consumer")
+		code, text = websocket.CloseTryAgainLater, "slow consumer"
 	case errors.Is(reason, errGoingAway):
-		_ = conn.Close(websocket.StatusGoingAway, "server shutting down")
-	default:
-		_ = conn.CloseNow()
+		code, text = websocket.CloseGoingAway, "server shutting down"
 	}
+	switch {
+	case code != 0:
+		msg := websocket.FormatCloseMessage(code, text)
+		if err := conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(closeWait)); err == nil {
+			wait := time.NewTimer(closeWait)
+			select {
+			case <-r.done:
+			case <-wait.C:
+			}
+			wait.Stop()
+		}
+	case errors.Is(reason, websocket.ErrReadLimit):
+		// The library has sent 1009 on seeing the frame's length, while the
+		// peer may still be sending that frame. Closing on unread bytes
+		// would reset the connection, and the reset can overtake the 1009:
+		// drain until the peer closes (or closeWait).
+		_ = conn.NetConn().SetReadDeadline(time.Now().Add(closeWait))
+		_, _ = io.Copy(io.Discard, conn.NetConn())
+	}
+	_ = conn.Close()
+	<-r.done
 }

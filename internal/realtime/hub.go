@@ -25,14 +25,15 @@ type HubStats struct {
 	Broadcasts  uint64 // messages broadcast
 }
 
-// Hub fans messages out to subscribers. It knows nothing of WebSockets: a
-// subscriber is a bounded queue, and a full queue gets its subscriber
-// dropped, so one stalled reader never delays the others.
-type Hub struct {
+// Hub fans messages of type M out to subscribers. It knows nothing of
+// WebSockets (the socket handler's M is a prepared frame): a subscriber is a
+// bounded queue, and a full queue gets its subscriber dropped, so one
+// stalled reader never delays the others.
+type Hub[M any] struct {
 	log *slog.Logger
 
 	mu   sync.Mutex
-	subs map[*Subscription]struct{}
+	subs map[*Subscription[M]]struct{}
 
 	subscribers atomic.Int64
 	dropped     atomic.Uint64
@@ -40,31 +41,31 @@ type Hub struct {
 }
 
 // NewHub returns an empty hub.
-func NewHub(opts HubOptions) *Hub {
+func NewHub[M any](opts HubOptions) *Hub[M] {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Hub{log: log, subs: make(map[*Subscription]struct{})}
+	return &Hub[M]{log: log, subs: make(map[*Subscription[M]]struct{})}
 }
 
 // Subscription is one subscriber's queue. Messages are shared between all
 // subscribers and must not be modified.
-type Subscription struct {
-	msgs chan []byte
+type Subscription[M any] struct {
+	msgs chan M
 	done chan struct{}
 	err  error // written once, before done is closed
 }
 
 // Messages is the queue; the hub never closes it, so select on Done too.
-func (s *Subscription) Messages() <-chan []byte { return s.msgs }
+func (s *Subscription[M]) Messages() <-chan M { return s.msgs }
 
 // Done is closed when the subscription ends.
-func (s *Subscription) Done() <-chan struct{} { return s.done }
+func (s *Subscription[M]) Done() <-chan struct{} { return s.done }
 
 // Err is why the subscription ended (ErrSlowConsumer or ErrUnsubscribed),
 // or nil while it is open.
-func (s *Subscription) Err() error {
+func (s *Subscription[M]) Err() error {
 	select {
 	case <-s.done:
 		return s.err // closing done published err
@@ -74,8 +75,8 @@ func (s *Subscription) Err() error {
 }
 
 // Subscribe adds a subscriber whose queue holds queueSize messages (at least 1).
-func (h *Hub) Subscribe(queueSize int) *Subscription {
-	s := &Subscription{msgs: make(chan []byte, max(queueSize, 1)), done: make(chan struct{})}
+func (h *Hub[M]) Subscribe(queueSize int) *Subscription[M] {
+	s := &Subscription[M]{msgs: make(chan M, max(queueSize, 1)), done: make(chan struct{})}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
 	h.mu.Unlock()
@@ -84,7 +85,7 @@ func (h *Hub) Subscribe(queueSize int) *Subscription {
 }
 
 // Unsubscribe removes s; it is safe to call more than once, and after a drop.
-func (h *Hub) Unsubscribe(s *Subscription) {
+func (h *Hub[M]) Unsubscribe(s *Subscription[M]) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.endLocked(s, ErrUnsubscribed)
@@ -93,7 +94,7 @@ func (h *Hub) Unsubscribe(s *Subscription) {
 // Broadcast queues msg for every subscriber without ever blocking: a
 // subscriber whose queue is full is dropped with ErrSlowConsumer. Sends
 // happen under the lock so that every subscriber sees the same order.
-func (h *Hub) Broadcast(msg []byte) {
+func (h *Hub[M]) Broadcast(msg M) {
 	h.broadcasts.Add(1)
 	var dropped int
 	h.mu.Lock()
@@ -113,7 +114,7 @@ func (h *Hub) Broadcast(msg []byte) {
 }
 
 // endLocked removes s and closes it with reason; h.mu must be held.
-func (h *Hub) endLocked(s *Subscription, reason error) {
+func (h *Hub[M]) endLocked(s *Subscription[M], reason error) {
 	if _, ok := h.subs[s]; !ok {
 		return // already ended: the first reason stands
 	}
@@ -124,7 +125,7 @@ func (h *Hub) endLocked(s *Subscription, reason error) {
 }
 
 // Stats returns the hub's counters.
-func (h *Hub) Stats() HubStats {
+func (h *Hub[M]) Stats() HubStats {
 	return HubStats{
 		Subscribers: h.subscribers.Load(),
 		Dropped:     h.dropped.Load(),

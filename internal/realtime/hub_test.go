@@ -23,7 +23,7 @@ func TestHubDropsSlowSubscriberAndKeepsFastOne(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hub := NewHub(HubOptions{})
+			hub := NewHub[[]byte](HubOptions{})
 			fast := hub.Subscribe(tt.queue)
 			slow := hub.Subscribe(tt.queue)
 			for i := 1; i <= tt.sends; i++ {
@@ -63,7 +63,7 @@ func TestHubDropsSlowSubscriberAndKeepsFastOne(t *testing.T) {
 }
 
 func TestHubUnsubscribe(t *testing.T) {
-	hub := NewHub(HubOptions{})
+	hub := NewHub[[]byte](HubOptions{})
 	s := hub.Subscribe(4)
 	if s.Err() != nil {
 		t.Fatalf("open subscription has Err %v", s.Err())
@@ -90,7 +90,7 @@ func TestHubUnsubscribe(t *testing.T) {
 }
 
 func TestHubUnsubscribeAfterDropKeepsReason(t *testing.T) {
-	hub := NewHub(HubOptions{})
+	hub := NewHub[[]byte](HubOptions{})
 	s := hub.Subscribe(1)
 	hub.Broadcast([]byte("1"))
 	hub.Broadcast([]byte("2"))
@@ -106,7 +106,7 @@ func TestHubUnsubscribeAfterDropKeepsReason(t *testing.T) {
 // TestHubBroadcastNeverBlocks: many subscribers that never read must not
 // hold up a broadcast.
 func TestHubBroadcastNeverBlocks(t *testing.T) {
-	hub := NewHub(HubOptions{})
+	hub := NewHub[[]byte](HubOptions{})
 	for range 100 {
 		hub.Subscribe(2)
 	}
@@ -130,7 +130,7 @@ func TestHubBroadcastNeverBlocks(t *testing.T) {
 // TestHubConcurrentUse is for the race detector: subscribers come and go
 // while broadcasts run.
 func TestHubConcurrentUse(t *testing.T) {
-	hub := NewHub(HubOptions{})
+	hub := NewHub[[]byte](HubOptions{})
 	var wg sync.WaitGroup
 	for range 8 {
 		wg.Go(func() {

@@ -66,12 +66,13 @@ type Stats struct {
 type Live struct {
 	rdb     redis.UniversalClient
 	log     *slog.Logger
-	hub     *Hub
+	hub     *Hub[frame]
 	tail    *tailer
 	snaps   *snapshotter // nil without Options.Snapshots
 	handler *Handler
 
 	feedMode  func() string
+	snapFrame lastFrame // the cached snapshot's frame, for new clients
 	ready     chan struct{}
 	readyOnce sync.Once
 	running   atomic.Bool
@@ -86,14 +87,14 @@ func New(opts Options) *Live {
 	l := &Live{
 		rdb:      opts.Redis,
 		log:      log,
-		hub:      NewHub(HubOptions{Logger: log}),
+		hub:      NewHub[frame](HubOptions{Logger: log}),
 		feedMode: opts.FeedMode,
 		ready:    make(chan struct{}),
 	}
 	l.tail = &tailer{
 		rdb:    opts.Redis,
 		stream: purchases.LiveStream,
-		out:    l.hub,
+		out:    framer{hub: l.hub, log: log},
 		log:    log,
 		block:  orDefault(opts.ReadBlock, DefaultReadBlock),
 		count:  tailBatch,
@@ -102,7 +103,7 @@ func New(opts Options) *Live {
 	if opts.Snapshots != nil {
 		l.snaps = &snapshotter{
 			src:   opts.Snapshots,
-			out:   l.hub,
+			out:   framer{hub: l.hub, log: log},
 			every: orDefault(opts.SnapshotEvery, DefaultSnapshotEvery),
 			fresh: orDefault(opts.SnapshotFreshness, defaultSnapshotFreshness),
 			log:   log,
@@ -175,19 +176,28 @@ func (l *Live) Stats() Stats {
 
 // welcome is what a new client gets first: the feed mode, then the latest
 // snapshot, so its charts are filled without waiting for the next minute.
-func (l *Live) welcome() [][]byte {
-	var msgs [][]byte
+func (l *Live) welcome() []frame {
+	var msgs []frame
 	if l.feedMode != nil {
 		msg, err := json.Marshal(feedMessage{Feed: feedInfo{Mode: l.feedMode()}})
+		if err == nil {
+			var fr frame
+			if fr, err = prepare(msg); err == nil {
+				msgs = append(msgs, fr)
+			}
+		}
 		if err != nil {
 			l.log.Error("realtime: encode feed mode", "err", err)
-		} else {
-			msgs = append(msgs, msg)
 		}
 	}
 	if l.snaps != nil {
 		if snap := l.snaps.cached(); snap != nil {
-			msgs = append(msgs, snap)
+			fr, err := l.snapFrame.of(snap)
+			if err != nil {
+				l.log.Error("realtime: prepare snapshot", "err", err)
+			} else {
+				msgs = append(msgs, fr)
+			}
 		}
 	}
 	return msgs
