@@ -190,8 +190,7 @@ type CountrySales struct {
 func (r *Reader) ByCountry(ctx context.Context, sinceSec float64) ([]CountrySales, error) {
 	rows, err := r.rdb.Do(ctx, "FT.AGGREGATE", IndexAlias,
 		fmt.Sprintf("@utc_date_raw:[%f +inf]", sinceSec),
-		// amount_paid_usd is not in the index: load it from the document.
-		"LOAD", "4", "@country", "$.amount_paid_usd", "AS", "amount_paid_usd",
+		"LOAD", "1", "@country",
 		"GROUPBY", "1", "@country_code",
 		"REDUCE", "COUNT", "0", "AS", "purchases",
 		"REDUCE", "SUM", "1", "@amount_paid_usd", "AS", "usd",
