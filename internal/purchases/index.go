@@ -8,24 +8,36 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// indexSchema is FT.CREATE's arguments after the index name. The app's own
-// search reads search_text (folded, see Fold); the original text fields stay
-// indexed for ad-hoc queries such as the tutorial's @artist_name:(...).
-// Country is a TAG with '|' as separator because names such as
-// "Korea, Republic of" hold the default separator ','.
+// indexSchema is FT.CREATE's arguments after the index name. It indexes only
+// what the app's queries read, because every indexed field costs memory for
+// each of a million purchases (see BENCHMARKS.md, "4. Memory"):
+//   - search_text, the one TEXT field: the search box matches the folded
+//     artist, album and item (see Fold). The original text fields are not
+//     indexed: no query reads them, and they cost 29 B a purchase (with NOHL).
+//   - country (a TAG, '|' as separator because names such as "Korea,
+//     Republic of" hold the default ','), matched by the search box, and
+//     country_code, which the map groups by.
+//   - utc_date_raw, SORTABLE: every list is newest first, and the recent
+//     windows are ranges on it.
+//   - amount_paid_usd, SORTABLE NOINDEX: the map sums it. NOINDEX drops the
+//     range index no query uses (10 B a purchase); the SORTABLE copy (24 B)
+//     stays because loading the amount from each JSON document instead made
+//     the map's query, which every dashboard polls, 50% slower (13 → 21 ms
+//     for the last hour).
+//
+// NOHL drops the byte offsets kept for highlighting, which the app never
+// asks for (113 B a purchase); the term positions stay, so the CJK phrase
+// queries still work. NOFREQS drops term frequencies, which only scoring
+// reads: every query sorts by utc_date_raw. NOFIELDS drops the per-term
+// field masks, useless with a single TEXT field.
 var indexSchema = []any{
-	"ON", "JSON", "PREFIX", "1", KeyPrefix, "STOPWORDS", "0",
+	"ON", "JSON", "PREFIX", "1", KeyPrefix, "NOHL", "NOFIELDS", "NOFREQS", "STOPWORDS", "0",
 	"SCHEMA",
-	"$.artist_name", "AS", "artist_name", "TEXT",
-	"$.album_title", "AS", "album_title", "TEXT",
-	"$.item_description", "AS", "item_description", "TEXT",
 	"$.search_text", "AS", "search_text", "TEXT", "NOSTEM",
 	"$.country", "AS", "country", "TAG", "SEPARATOR", "|",
 	"$.country_code", "AS", "country_code", "TAG",
-	"$.item_type", "AS", "item_type", "TAG",
-	"$.currency", "AS", "currency", "TAG",
 	"$.utc_date_raw", "AS", "utc_date_raw", "NUMERIC", "SORTABLE",
-	"$.amount_paid_usd", "AS", "amount_paid_usd", "NUMERIC", "SORTABLE",
+	"$.amount_paid_usd", "AS", "amount_paid_usd", "NUMERIC", "SORTABLE", "NOINDEX",
 }
 
 // EnsureIndex makes IndexAlias point at the current IndexName, creating it

@@ -12,7 +12,7 @@ const (
 	SalesSeries    = "sales_ts"         // purchases per feed window (minute)
 	RevenueSeries  = "sales_usd_ts"     // USD per feed window (minute)
 	IndexAlias     = "idx:purchases"    // what queries use
-	IndexName      = "idx:purchases:v1" // the current schema; bump on change
+	IndexName      = "idx:purchases:v2" // the current schema; bump on change
 	indexPrefix    = "idx:purchases:v"  // older versions are dropped at start
 	liveStreamSize = 10000              // approximate length kept for reconnecting readers
 )

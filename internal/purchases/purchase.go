@@ -18,8 +18,8 @@ var (
 	ErrBadQuery = errors.New("bad query")
 )
 
-// Purchase is the stored document, in the seed's shape (its JSON keys are the
-// contract), plus the id it is stored under.
+// Purchase is a purchase as the API shows it: the seed's shape (its JSON keys
+// are the contract) plus the id it is stored under.
 type Purchase struct {
 	ID                 string  `json:"id"`
 	UTCDate            int64   `json:"utc_date"`
@@ -47,11 +47,16 @@ type Purchase struct {
 	AddlCount          *int64  `json:"addl_count,omitempty"`
 }
 
-// stored is what goes into Redis: the purchase plus its folded search text,
-// which the index reads and the API never shows.
+// stored is what goes into Redis: the purchase in the seed's shape plus its
+// folded search text, which the index reads and the API never shows. The id
+// is left out: the key purchase:<id> holds it already, and in the document it
+// cost 61 B a purchase (see BENCHMARKS.md, "4. Memory"). Readers set ID from
+// the key. NoID, at a shallower depth than Purchase.ID, takes the JSON name
+// "id" from it, and omitempty drops it.
 type stored struct {
 	Purchase
-	SearchText string `json:"search_text"`
+	NoID       *struct{} `json:"id,omitempty"`
+	SearchText string    `json:"search_text"`
 }
 
 // Normalize turns a feed item into the stored purchase, by the seed's rules:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -46,6 +47,7 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 	if len(found) == 0 {
 		return Purchase{}, fmt.Errorf("purchases: %s: %w", id, ErrNotFound)
 	}
+	found[0].ID = id // the document leaves it to the key (see stored)
 	return found[0], nil
 }
 
@@ -95,6 +97,7 @@ func (r *Reader) search(ctx context.Context, query string) ([]Purchase, error) {
 		if err := json.Unmarshal([]byte(d.Fields["$"]), &p); err != nil {
 			return nil, fmt.Errorf("purchases: decode %s: %w", d.ID, err)
 		}
+		p.ID = strings.TrimPrefix(d.ID, KeyPrefix) // the document leaves it to the key (see stored)
 		out = append(out, p)
 	}
 	return out, nil

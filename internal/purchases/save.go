@@ -66,7 +66,7 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 		inSeries = 1
 	}
 	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream, Stream}
-	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize, group, entryID}
+	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize, group, entryID, p.ID}
 	return keys, args, nil
 }
 

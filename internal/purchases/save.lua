@@ -6,6 +6,7 @@
 --       5 window start (ms)  6 series retention (ms)  7 1 = add to the series
 --       8 approximate length of the live stream
 --       9 consumer group  10 entry id ('' when the purchase came from elsewhere)
+--       11 purchase id (the document leaves it to the key; live readers need it)
 -- Returns 1 when the purchase is new, 0 when it was stored before.
 --
 -- The EXISTS guard makes a retry a no-op, so a consumer that dies before
@@ -30,7 +31,7 @@ if ARGV[7] == '1' then
   redis.pcall('TS.ADD', KEYS[3], ARGV[5], 1, 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
   redis.pcall('TS.ADD', KEYS[4], ARGV[5], ARGV[4], 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
 end
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'doc', ARGV[1])
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'id', ARGV[11], 'doc', ARGV[1])
 if ARGV[10] ~= '' then
   redis.call('XACK', KEYS[6], ARGV[9], ARGV[10])
 end

@@ -79,13 +79,27 @@ func TestSaveIsExactlyOnce(t *testing.T) {
 
 func TestGet(t *testing.T) {
 	ctx := context.Background()
-	_, saver, reader := setup(t)
+	rdb, saver, reader := setup(t)
 	it := item(time.Now(), "Björk", "Post", "Iceland", "is", 10)
 	p := purchases.Normalize(it)
 	save(t, saver, it)
 	got, err := reader.Get(ctx, p.ID)
 	if err != nil || got.ArtistName != "Björk" || got.ID != p.ID {
 		t.Fatalf("Get(%s) = %+v, %v", p.ID, got, err)
+	}
+	// The document leaves the id to its key; every read adds it back.
+	keys, err := rdb.Do(ctx, "JSON.OBJKEYS", purchases.Key(p.ID)).StringSlice()
+	if err != nil || slices.Contains(keys, "id") || !slices.Contains(keys, "search_text") {
+		t.Errorf("stored keys = %v, %v; want search_text and no id", keys, err)
+	}
+	for name, read := range map[string]func(context.Context) ([]purchases.Purchase, error){
+		"Recent": reader.Recent,
+		"Search": func(ctx context.Context) ([]purchases.Purchase, error) { return reader.Search(ctx, "bjork") },
+	} {
+		found, err := read(ctx)
+		if err != nil || len(found) != 1 || found[0].ID != p.ID {
+			t.Errorf("%s = %+v, %v; want the purchase with id %s", name, found, err, p.ID)
+		}
 	}
 	if _, err := reader.Get(ctx, "nope"); !errors.Is(err, purchases.ErrNotFound) {
 		t.Fatalf("Get(nope): err = %v, want ErrNotFound", err)

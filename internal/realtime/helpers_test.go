@@ -161,8 +161,9 @@ func testPurchase(n int, artist string, pad int) purchases.Purchase {
 }
 
 // xadd appends purchases to the live stream the way save.lua does: one
-// entry each, field "doc", the stored document with its search_text. All of
-// ps go in one MULTI, so a blocked XREAD returns them together.
+// entry each, fields "id" and "doc", the stored document with its
+// search_text and without the id. All of ps go in one MULTI, so a blocked
+// XREAD returns them together.
 func xadd(t *testing.T, rdb redis.UniversalClient, ps ...purchases.Purchase) {
 	t.Helper()
 	ctx := context.Background()
@@ -170,12 +171,13 @@ func xadd(t *testing.T, rdb redis.UniversalClient, ps ...purchases.Purchase) {
 		for _, p := range ps {
 			doc, err := json.Marshal(struct {
 				purchases.Purchase
-				SearchText string `json:"search_text"`
-			}{p, "folded search text"})
+				NoID       *struct{} `json:"id,omitempty"`
+				SearchText string    `json:"search_text"`
+			}{p, nil, "folded search text"})
 			if err != nil {
 				return err
 			}
-			pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.LiveStream, Values: []any{"doc", string(doc)}})
+			pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.LiveStream, Values: []any{"id", p.ID, "doc", string(doc)}})
 		}
 		return nil
 	})

@@ -126,8 +126,11 @@ func (t *tailer) publish(ctx context.Context, entries []redis.XMessage) {
 	t.out.Broadcast(msg)
 }
 
-// decodeEntry reads the "doc" field. Decoding into purchases.Purchase and
-// encoding it again leaves out search_text, which is internal to the index.
+// decodeEntry reads the "doc" field, the stored document, and the "id"
+// field, since the document leaves the id to its key. Decoding into
+// purchases.Purchase and encoding it again leaves out search_text, which is
+// internal to the index. Entries written before the id had its own field
+// carry it in the document.
 func decodeEntry(e redis.XMessage) (purchases.Purchase, error) {
 	doc, ok := e.Values["doc"].(string)
 	if !ok {
@@ -136,6 +139,9 @@ func decodeEntry(e redis.XMessage) (purchases.Purchase, error) {
 	var p purchases.Purchase
 	if err := json.Unmarshal([]byte(doc), &p); err != nil {
 		return purchases.Purchase{}, fmt.Errorf("decode doc: %w", err)
+	}
+	if id, ok := e.Values["id"].(string); ok && id != "" {
+		p.ID = id
 	}
 	return p, nil
 }

@@ -190,3 +190,23 @@ func blockedXRead(t *testing.T, rdb redis.UniversalClient) string {
 	}
 	return ""
 }
+
+// TestDecodeEntry: the id comes from the entry's "id" field, since the
+// stored document leaves it to the key; entries written before that carry
+// it in the document.
+func TestDecodeEntry(t *testing.T) {
+	tests := []struct {
+		name   string
+		values map[string]any
+		wantID string
+	}{
+		{"id field, document without id", map[string]any{"id": "a-1", "doc": `{"artist_name":"A","search_text":"a"}`}, "a-1"},
+		{"older entry, id in the document", map[string]any{"doc": `{"id":"b-2","artist_name":"B"}`}, "b-2"},
+	}
+	for _, tt := range tests {
+		p, err := decodeEntry(redis.XMessage{ID: "1-0", Values: tt.values})
+		if err != nil || p.ID != tt.wantID {
+			t.Errorf("%s: decodeEntry = %+v, %v; want id %q", tt.name, p, err, tt.wantID)
+		}
+	}
+}
