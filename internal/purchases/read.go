@@ -105,8 +105,8 @@ func (r *Reader) search(ctx context.Context, query string) ([]redis.Document, er
 func decodeDocs(docs []redis.Document) ([]Purchase, error) {
 	out := make([]Purchase, 0, len(docs))
 	for _, d := range docs {
-		var p Purchase
-		if err := json.Unmarshal([]byte(d.Fields["$"]), &p); err != nil {
+		p, err := decodePurchase(d.Fields["$"])
+		if err != nil {
 			return nil, fmt.Errorf("purchases: decode %s: %w", d.ID, err)
 		}
 		out = append(out, p)
