@@ -27,8 +27,9 @@ import (
 // sessions than one instance serves within their idle hour.
 const maxAccountHints = 1 << 16
 
-// accountHints maps session ids (as the store sees them: hashed) to the
-// account id their document named.
+// accountHints maps session ids (as the store sees them: SHA-256 of the
+// cookie, so no working cookie is held) to the account id their document
+// named.
 type accountHints struct {
 	mu sync.Mutex
 	m  map[string]string
