@@ -190,8 +190,19 @@ func (s *Service) start(ctx context.Context, u User) (Session, error) {
 // expired access token is refreshed: the returned Session then carries the
 // new pair, which the caller must store. Any failure matches ErrUnauthenticated
 // except errors of Redis itself.
+//
+// The account document is the one read along with the session when the
+// request allowed it (WithAccountPrefetch) and it is this session's account;
+// otherwise it is read now.
 func (s *Service) Authenticate(ctx context.Context, sess Session) (Session, error) {
-	d, err := s.tokens.get(ctx, s.tokens.rdb, sess.Tokens.AccountID)
+	var d accountDoc
+	var err error
+	p := prefetchFrom(ctx)
+	if get, ok := p.take(sess.Tokens.AccountID); ok {
+		d, err = decodeAccount(sess.Tokens.AccountID, get)
+	} else {
+		d, err = s.tokens.get(ctx, s.tokens.rdb, sess.Tokens.AccountID)
+	}
 	if errors.Is(err, ErrNotFound) {
 		return Session{}, fmt.Errorf("accounts: authenticate: %w: %w", err, ErrUnauthenticated)
 	}
@@ -201,6 +212,7 @@ func (s *Service) Authenticate(ctx context.Context, sess Session) (Session, erro
 	if d.UserID != sess.User.ID {
 		return Session{}, fmt.Errorf("accounts: authenticate: account %s is not user %s's: %w", sess.Tokens.AccountID, sess.User.ID, ErrUnauthenticated)
 	}
+	p.learn(sess.Tokens.AccountID)
 	now := s.now()
 	switch {
 	case matches(d.TokenHash, sess.Tokens.Token) && now.Before(d.TokenExpiresOn.Time()):

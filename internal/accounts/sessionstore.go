@@ -18,23 +18,38 @@ var sessionCommitScript = redis.NewScript(sessionCommitLua)
 
 // SessionStore is an scs store keeping each session as the RedisJSON
 // document session:<id>, which expires with the session.
-type SessionStore struct{ rdb redis.UniversalClient }
+type SessionStore struct {
+	rdb   redis.UniversalClient
+	hints *accountHints // which account to read along with a session (prefetch.go)
+}
 
 var _ scs.CtxStore = (*SessionStore)(nil)
 
 // NewSessionStore returns a store over rdb.
-func NewSessionStore(rdb redis.UniversalClient) *SessionStore { return &SessionStore{rdb: rdb} }
+func NewSessionStore(rdb redis.UniversalClient) *SessionStore {
+	return &SessionStore{rdb: rdb, hints: &accountHints{}}
+}
 
 // FindCtx returns the session document; found is false once it expired.
 // Reading a session is using it, so the same round trip renews its idle
-// hour (the seed's TTL of 3600 s).
+// hour (the seed's TTL of 3600 s). When ctx allows it (WithAccountPrefetch)
+// and the session's account is known, the account document is read in the
+// same round trip too, for Service.Authenticate.
 func (s *SessionStore) FindCtx(ctx context.Context, id string) ([]byte, bool, error) {
 	pipe := s.rdb.Pipeline()
 	get := pipe.Do(ctx, "JSON.GET", SessionPrefix+id)
 	pipe.PExpire(ctx, SessionPrefix+id, SessionIdle)
+	p := prefetchFrom(ctx)
+	if p != nil {
+		p.hints, p.sessionID = s.hints, id
+		if accountID, ok := s.hints.get(id); ok {
+			p.accountID, p.account = accountID, pipe.Do(ctx, "JSON.GET", AccountKey(accountID))
+		}
+	}
 	_, _ = pipe.Exec(ctx) // each command's error is read below
 	raw, err := get.Text()
 	if errors.Is(err, redis.Nil) {
+		s.hints.forget(id)
 		return nil, false, nil
 	}
 	if err != nil {
@@ -58,6 +73,7 @@ func (s *SessionStore) CommitCtx(ctx context.Context, id string, doc []byte, exp
 
 // DeleteCtx removes the session document.
 func (s *SessionStore) DeleteCtx(ctx context.Context, id string) error {
+	s.hints.forget(id)
 	if err := s.rdb.Del(ctx, SessionPrefix+id).Err(); err != nil {
 		return fmt.Errorf("accounts: delete session: %w", err)
 	}

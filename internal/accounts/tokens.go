@@ -139,7 +139,12 @@ func (s tokenStore) put(ctx context.Context, c conn, id string, d accountDoc) er
 
 // get reads account:<id>; ErrNotFound once it is revoked or expired.
 func (s tokenStore) get(ctx context.Context, c conn, id string) (accountDoc, error) {
-	raw, err := c.Do(ctx, "JSON.GET", AccountKey(id)).Text()
+	return decodeAccount(id, c.Do(ctx, "JSON.GET", AccountKey(id)))
+}
+
+// decodeAccount reads the answer of JSON.GET account:<id>.
+func decodeAccount(id string, get *redis.Cmd) (accountDoc, error) {
+	raw, err := get.Text()
 	if errors.Is(err, redis.Nil) {
 		return accountDoc{}, fmt.Errorf("accounts: account %s: %w", id, ErrNotFound)
 	}

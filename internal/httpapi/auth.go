@@ -21,6 +21,16 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	return s.Sessions.LoadAndSave(next)
 }
 
+// loadLogin is loadSession for routes that check the login: the session's
+// account document is read in the same round trip as the session
+// (accounts.WithAccountPrefetch), which authenticate then checks.
+func (s *Server) loadLogin(next http.Handler) http.Handler {
+	load := s.loadSession(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		load.ServeHTTP(w, r.WithContext(accounts.WithAccountPrefetch(r.Context())))
+	})
+}
+
 // requireUser lets a request through with a live login, its user in the
 // context (accounts.UserFrom); else 401 {"error": "login required"}.
 func (s *Server) requireUser(next http.Handler) http.Handler {
@@ -69,8 +79,9 @@ func (s *Server) authenticate(r *http.Request) (context.Context, accounts.User, 
 	if c, err := r.Cookie(s.Sessions.Cookie.Name); err == nil {
 		token = c.Value
 	}
-	// Load returns ctx as it is when loadSession has loaded the session.
-	ctx, err := s.Sessions.Load(r.Context(), token)
+	// Load returns ctx as it is when loadSession has loaded the session;
+	// else (the socket route) it loads it here, with the account along.
+	ctx, err := s.Sessions.Load(accounts.WithAccountPrefetch(r.Context()), token)
 	if err != nil {
 		return nil, accounts.User{}, fmt.Errorf("httpapi: load session: %w", err)
 	}

@@ -43,7 +43,7 @@ func (s *Server) Handler() http.Handler {
 
 	// The dashboard: / needs a login, /login and /register do not, and any
 	// other path is a static file or the app's index.html.
-	mux.Handle("GET /{$}", s.loadSession(s.requirePage(s.webApp())))
+	mux.Handle("GET /{$}", s.loadLogin(s.requirePage(s.webApp())))
 	mux.Handle("GET /", s.webApp())
 
 	return chain(mux,
@@ -56,7 +56,7 @@ func (s *Server) Handler() http.Handler {
 
 // api is an endpoint that needs a logged-in user and answers JSON.
 func (s *Server) api(h handlerFunc) http.Handler {
-	return s.loadSession(s.requireUser(s.handle(h)))
+	return s.loadLogin(s.requireUser(s.handle(h)))
 }
 
 // chain wraps h in middleware, the first one outermost.
