@@ -33,6 +33,7 @@ type fanoutRun struct {
 	ClientCPU      float64       `json:"client_cpu_cores"`
 	RedisCPU       float64       `json:"redis_cpu_cores"`
 	Drain          time.Duration `json:"drain_ns"` // from the last XADD until the clients had everything (or stalled)
+	Broadcasts     float64       `json:"broadcasts"` // messages the server broadcast meanwhile (each one write per socket)
 	Result         clientResult  `json:"result"`
 }
 
@@ -129,6 +130,7 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	pidF, _ := info(ctx, st.rdb, "server", "process_id")
 	redisPID := int(pidF)
 	cpu0 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(cl.Process.Pid), cpuTime(redisPID)}
+	broadcasts0 := srv.metric(ctx, "beats_ws_broadcasts_total")
 	pub := ingest.NewPublisher(st.rdb)
 	prog := startProgress(fmt.Sprintf("fan-out: purchases sent to %d clients", connected), int64(total))
 	interval := time.Duration(float64(time.Second) / rate)
@@ -147,6 +149,9 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	logf("fan-out: waiting until every open client has every purchase (or nothing arrives for 5 s)")
 	run.Drain = drain(stdin, out, total)
 	cpu1 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(cl.Process.Pid), cpuTime(redisPID)}
+	if b1 := srv.metric(ctx, "beats_ws_broadcasts_total"); b1 >= 0 && broadcasts0 >= 0 {
+		run.Broadcasts = b1 - broadcasts0
+	}
 	close(stopRSS)
 	run.RSSPeakKB = peak.Load()
 	el := (sending + run.Drain).Seconds()

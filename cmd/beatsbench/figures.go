@@ -45,6 +45,11 @@ func addFanout(res *results, r fanoutRun) {
 	if c.Received > 0 {
 		perDelivery = float64(r.ServerCPUTotal.Nanoseconds()) / float64(c.Received)
 	}
+	if r.Broadcasts > 0 && c.Connected > 0 {
+		writes := r.Broadcasts * float64(c.Connected)
+		res.Findings = append(res.Findings, fmt.Sprintf("fan-out: %s messages broadcast, %.1f a second, %.1f purchases each; server CPU %.1f µs per socket write",
+			commas(int64(r.Broadcasts)), r.Broadcasts/(r.Duration.Seconds()+r.Drain.Seconds()), float64(r.Sent)/r.Broadcasts, float64(r.ServerCPUTotal.Microseconds())/writes))
+	}
 	res.Findings = append(res.Findings, fmt.Sprintf("fan-out: server RSS %s KB before, %s KB with %d sockets, peak %s KB; CPU in cores: server %.2f, clients %.2f, Redis %.2f; server CPU %.0f ns per purchase delivered; %s deliveries, %d duplicates, %d missed by dropped clients, close codes %v; the last purchases reached every client %.1f s after the last XADD",
 		commas(r.RSSBeforeKB), commas(r.RSSConnectedKB), c.Connected, commas(r.RSSPeakKB), r.ServerCPU, r.ClientCPU, r.RedisCPU, perDelivery, commas(int64(c.Received)), c.Duplicates, c.MissingClosed, c.CloseCodes, r.Drain.Seconds()))
 	res.detail("fanout", r)

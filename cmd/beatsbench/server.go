@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -152,4 +153,28 @@ func tail(path string) string {
 		data = data[len(data)-1500:]
 	}
 	return strings.TrimSpace(string(data))
+}
+
+// metric reads one unlabelled counter or gauge from the server's /metrics;
+// -1 when it is missing.
+func (s *beatsServer) metric(ctx context.Context, name string) float64 {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/metrics", nil)
+	if err != nil {
+		return -1
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return -1
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil {
+				return f
+			}
+		}
+	}
+	return -1
 }

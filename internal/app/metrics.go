@@ -38,6 +38,7 @@ func (m *metrics) watchLive(live *realtime.Live) {
 		counter("beats_ws_accepted_total", "WebSocket connections accepted.", func(s realtime.Stats) float64 { return float64(s.Accepted) }),
 		counter("beats_ws_refused_total", "WebSocket handshakes refused.", func(s realtime.Stats) float64 { return float64(s.Refused) }),
 		counter("beats_ws_slow_consumers_total", "Clients dropped because they fell behind.", func(s realtime.Stats) float64 { return float64(s.SlowConsumers) }),
+		counter("beats_ws_broadcasts_total", "Messages broadcast to every client (purchase batches and snapshots); each is one write per socket.", func(s realtime.Stats) float64 { return float64(s.Broadcasts) }),
 		counter("beats_ws_purchases_relayed_total", "Purchases relayed from purchases:live.", func(s realtime.Stats) float64 { return float64(s.Purchases) }),
 		counter("beats_redis_errors_total", "Failed Redis calls of the live side (each retried).", func(s realtime.Stats) float64 { return float64(s.RedisErrors) }),
 	)
