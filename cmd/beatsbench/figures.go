@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/beatsbyredis/beats/internal/app"
 )
 
 // The rows of the table, with the targets.
@@ -15,7 +17,13 @@ func addIngest(res *results, runs []pipelineRun, lim limitRun, stages []stageRun
 	for _, r := range runs {
 		res.info(s, fmt.Sprintf("whole pipeline, %d processor(s), %d publishers", r.Processors, r.Publishers), r.PerSecond, "purchases/s")
 		ratio := r.PerSecond / lim.PerSecond
-		res.check(s, fmt.Sprintf("ratio to the limit, %d processor(s)", r.Processors), ratio, "", "≥ 0.7", ratio >= 0.7)
+		if r.Processors == app.ProcessorsPerInstance {
+			// The target is the app's, so it holds in the app's setting; the
+			// other counts show how the pipeline scales.
+			res.check(s, fmt.Sprintf("ratio to the limit, %d processors (as one app instance runs)", r.Processors), ratio, "", "≥ 0.7", ratio >= 0.7)
+		} else {
+			res.info(s, fmt.Sprintf("ratio to the limit, %d processor(s)", r.Processors), ratio, "")
+		}
 		res.Findings = append(res.Findings, fmt.Sprintf("ingest, %d processor(s): exactly-once kept: %d documents, %.0f in sales_ts, top-sellers %.2f USD of %.2f, %d pending; backlog at most %s; CPU: Redis %.2f cores, bench process %.2f; %s",
 			r.Processors, r.Check.Docs, r.Check.SeriesCount, r.Check.TopUSD, r.Check.WantUSD, r.Check.Pending, commas(r.MaxBacklog), r.RedisCPU, r.BenchCPU, perPurchase(r.Commands, r.Purchases)))
 	}

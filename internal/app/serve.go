@@ -69,7 +69,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	// Two consumers per instance: while one waits for Redis to run its
 	// batch of save scripts, the other decodes its next batch (BENCHMARKS.md).
 	saver := purchases.NewSaver(rdb, cfg.Retention)
-	for i := range processorsPerInstance {
+	for i := range ProcessorsPerInstance {
 		processor := ingest.NewProcessor(rdb, saver, ingest.ProcessorOptions{
 			Consumer: fmt.Sprintf("%s-%d", instance, i), Logger: log,
 			Stored: func(n int) { metrics.stored.Add(float64(n)) },
@@ -151,8 +151,9 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	return nil
 }
 
-// processorsPerInstance is how many consumers of the group each instance runs.
-const processorsPerInstance = 2
+// ProcessorsPerInstance is how many consumers of the group each instance
+// runs (the ingest benchmark holds the app to its target in this setting).
+const ProcessorsPerInstance = 2
 
 // prepareRedis creates what the app needs in Redis, tolerating other
 // instances doing the same at the same time.
