@@ -3,24 +3,13 @@ package accounts
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/redistest"
 )
-
-// tripCounter counts a client's round trips to Redis (a pipeline is one).
-type tripCounter struct{ n atomic.Int64 }
-
-func (c *tripCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (c *tripCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
-}
-func (c *tripCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
-}
 
 // instance is one app instance's view of the shared Redis: its own session
 // store (with its own hints) and accounts service.
@@ -87,7 +76,7 @@ func TestAccountReadAlongWithTheSession(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			svc, rdb := newTestService(t, nil, Options{})
-			trips := &tripCounter{}
+			trips := &redistest.RoundTrips{}
 			rdb.AddHook(trips)
 			other, err := NewService(rdb, Options{Params: testParams})
 			if err != nil {
@@ -108,11 +97,11 @@ func TestAccountReadAlongWithTheSession(t *testing.T) {
 			}
 
 			for i, want := range []int64{2, 1} { // unknown session, then known
-				before := trips.n.Load()
+				before := trips.Count()
 				if err := here.check(ctx, cookie); err != nil {
 					t.Fatalf("check %d: %v", i+1, err)
 				}
-				if got := trips.n.Load() - before; got != want {
+				if got := trips.Count() - before; got != want {
 					t.Fatalf("check %d took %d round trips; want %d", i+1, got, want)
 				}
 			}

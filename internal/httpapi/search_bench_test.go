@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,17 +18,6 @@ import (
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
 )
-
-// roundTrips counts the client's trips to Redis (a pipeline is one).
-type roundTrips struct{ n atomic.Int64 }
-
-func (c *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
-func (c *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error { c.n.Add(1); return next(ctx, cmd) }
-}
-func (c *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error { c.n.Add(1); return next(ctx, cmds) }
-}
 
 // searchBenchTerms are a few of the kinds of terms people type.
 var searchBenchTerms = []string{"gore", "united states", "vinyl", "the", "zz-no-such-thing", "japan", "lp", "a"}
@@ -63,7 +51,7 @@ func BenchmarkSearchEndpoint(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	trips := &roundTrips{}
+	trips := &redistest.RoundTrips{}
 	rdb.AddHook(trips)
 	svc, err := accounts.NewService(rdb, accounts.Options{Params: accounts.Params{MemoryKiB: 64, Passes: 1, Lanes: 1}})
 	if err != nil {
@@ -117,7 +105,7 @@ func BenchmarkSearchEndpoint(b *testing.B) {
 	}
 	// Interleaved, as beatsbench does, so both sides see the same load.
 	var ep, rw []time.Duration
-	before := trips.n.Load()
+	before := trips.Count()
 	for i := 0; b.Loop(); i++ {
 		t0 := time.Now()
 		endpoint(searchBenchTerms[i%len(searchBenchTerms)])
@@ -125,7 +113,7 @@ func BenchmarkSearchEndpoint(b *testing.B) {
 		raw(raws[i%len(raws)])
 		ep, rw = append(ep, t1.Sub(t0)), append(rw, time.Since(t1))
 	}
-	b.ReportMetric(float64(trips.n.Load()-before)/float64(len(ep)), "trips/op")
+	b.ReportMetric(float64(trips.Count()-before)/float64(len(ep)), "trips/op")
 	slices.Sort(ep)
 	slices.Sort(rw)
 	b.ReportMetric(float64(ep[len(ep)/2].Microseconds()), "endpoint-p50-µs")

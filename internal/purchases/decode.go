@@ -144,24 +144,19 @@ func strPtr(dst **string, v token) bool {
 }
 
 func f64(dst *float64, v token) bool {
-	switch v.kind {
-	case '0':
-		f, err := strconv.ParseFloat(v.text, 64)
-		if err != nil {
-			return false
-		}
-		*dst = f
-	case 'n':
-	default:
-		return false
-	}
-	return true
+	return number(dst, v, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 }
 
 func i64(dst *int64, v token) bool {
+	return number(dst, v, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+}
+
+// number sets a number field from a number token, with parse's rules for
+// what fits; null leaves it as it is.
+func number[T any](dst *T, v token, parse func(string) (T, error)) bool {
 	switch v.kind {
 	case '0':
-		n, err := strconv.ParseInt(v.text, 10, 64)
+		n, err := parse(v.text)
 		if err != nil {
 			return false
 		}

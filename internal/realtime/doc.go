@@ -8,6 +8,12 @@
 // ({"topSellers":..., "purchaseHistory":...}) is built once and broadcast the
 // same way; a client that connects gets the latest snapshot at once.
 //
+// Each message is framed once for all clients (a prepared message) and
+// written to every socket by that client's own write loop. With thousands of
+// sockets a message takes a while to be written everywhere; the tailer then
+// holds its next read for as long again (at most 100 ms), so what arrives
+// meanwhile goes out as one message instead of queueing behind the last.
+//
 // A client that cannot keep up is never waited for: its bounded queue
 // overflows, it is dropped and its socket is closed with 1013 "slow
 // consumer". The browser reconnects and resyncs from the REST endpoints.

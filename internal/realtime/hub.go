@@ -124,6 +124,19 @@ func (h *Hub[M]) endLocked(s *Subscription[M], reason error) {
 	close(s.done)
 }
 
+// Backlog is how many subscribers still have messages in their queue, of
+// how many there are.
+func (h *Hub[M]) Backlog() (waiting, total int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		if len(s.msgs) > 0 {
+			waiting++
+		}
+	}
+	return waiting, len(h.subs)
+}
+
 // Stats returns the hub's counters.
 func (h *Hub[M]) Stats() HubStats {
 	return HubStats{

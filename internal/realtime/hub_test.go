@@ -150,3 +150,24 @@ func TestHubConcurrentUse(t *testing.T) {
 		t.Fatalf("Subscribers = %d, want 0", got)
 	}
 }
+
+func TestHubBacklogCountsSubscribersWithQueuedMessages(t *testing.T) {
+	hub := NewHub[[]byte](HubOptions{})
+	subs := []*Subscription[[]byte]{hub.Subscribe(4), hub.Subscribe(4), hub.Subscribe(4)}
+	check := func(wantWaiting, wantTotal int) {
+		t.Helper()
+		if waiting, total := hub.Backlog(); waiting != wantWaiting || total != wantTotal {
+			t.Fatalf("Backlog = %d of %d, want %d of %d", waiting, total, wantWaiting, wantTotal)
+		}
+	}
+	check(0, 3)
+	hub.Broadcast([]byte("1"))
+	hub.Broadcast([]byte("2"))
+	check(3, 3)
+	<-subs[0].Messages()
+	<-subs[0].Messages()
+	<-subs[1].Messages()
+	check(2, 3)
+	hub.Unsubscribe(subs[2])
+	check(1, 2)
+}

@@ -20,6 +20,10 @@ const (
 	DefaultSnapshotEvery = time.Minute
 	DefaultReadBlock     = time.Second
 	tailBatch            = 100
+	// maxHold bounds how long the tailer holds new purchases while the
+	// clients are still being written the previous message: the dashboard
+	// still gets at least ten updates a second.
+	maxHold = 100 * time.Millisecond
 )
 
 // Options configures Live; zero values take the defaults.
@@ -92,13 +96,15 @@ func New(opts Options) *Live {
 		ready:    make(chan struct{}),
 	}
 	l.tail = &tailer{
-		rdb:    opts.Redis,
-		stream: purchases.LiveStream,
-		out:    framer{hub: l.hub, log: log},
-		log:    log,
-		block:  orDefault(opts.ReadBlock, DefaultReadBlock),
-		count:  tailBatch,
-		ready:  func() { l.readyOnce.Do(func() { close(l.ready) }) },
+		rdb:     opts.Redis,
+		stream:  purchases.LiveStream,
+		out:     framer{hub: l.hub, log: log},
+		log:     log,
+		block:   orDefault(opts.ReadBlock, DefaultReadBlock),
+		count:   tailBatch,
+		ready:   func() { l.readyOnce.Do(func() { close(l.ready) }) },
+		backlog: l.hub.Backlog,
+		maxHold: maxHold,
 	}
 	if opts.Snapshots != nil {
 		l.snaps = &snapshotter{

@@ -33,6 +33,10 @@ type tailer struct {
 	block  time.Duration // one XREAD's wait; bounds how long a stop takes
 	count  int64         // entries per XREAD, so a backlog is sent in chunks
 	ready  func()        // called once the start position is known
+	// backlog reports how many clients still have a message queued (see
+	// pace); nil never holds a read.
+	backlog func() (waiting, total int)
+	maxHold time.Duration // the longest pace holds a read
 
 	relayed atomic.Uint64 // purchases broadcast
 	errs    atomic.Uint64 // failed Redis calls, each retried
@@ -44,7 +48,9 @@ type tailer struct {
 func (t *tailer) run(ctx context.Context) error {
 	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
 	lastID := ""
+	var lastBroadcast time.Time
 	for ctx.Err() == nil {
+		t.pace(ctx, lastBroadcast)
 		if lastID == "" {
 			id, err := t.startID(ctx)
 			if err != nil {
@@ -76,9 +82,39 @@ func (t *tailer) run(ctx context.Context) error {
 			}
 			lastID = s.Messages[len(s.Messages)-1].ID
 			t.publish(ctx, s.Messages)
+			lastBroadcast = time.Now()
 		}
 	}
 	return nil
+}
+
+// pacePoll is how often pace looks at the clients' queues.
+const pacePoll = 2 * time.Millisecond
+
+// pace holds the next read after a broadcast for as long again as the
+// clients took to take it from their queues (until at most 1 % had it
+// still queued), and never longer than maxHold after the broadcast. With
+// thousands of sockets each broadcast costs a write per socket: sending as
+// fast as purchases arrive keeps the CPU saturated and queues messages
+// behind each other, while leaving the server idle half the time lets what
+// arrives meanwhile go out as one message. Clients that keep up at once
+// (a server with few of them) are held for nothing.
+func (t *tailer) pace(ctx context.Context, lastBroadcast time.Time) {
+	if t.backlog == nil || lastBroadcast.IsZero() {
+		return
+	}
+	deadline := lastBroadcast.Add(t.maxHold)
+	for time.Now().Before(deadline) {
+		waiting, total := t.backlog()
+		if waiting <= total/100 {
+			taken := time.Since(lastBroadcast)
+			_ = retry.Sleep(ctx, min(taken, time.Until(deadline)))
+			return
+		}
+		if retry.Sleep(ctx, pacePoll) != nil {
+			return
+		}
+	}
 }
 
 // startID is the id of the newest entry, or 0-0 for an empty stream. It is

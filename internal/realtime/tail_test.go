@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -21,14 +22,18 @@ type recorder chan []byte
 
 func (r recorder) Broadcast(msg []byte) { r <- msg }
 
-// startTailer runs a tailer on rdb until t ends and waits until it is reading.
-func startTailer(t *testing.T, rdb redis.UniversalClient) (*tailer, recorder) {
+// startTailer runs a tailer on rdb until t ends and waits until it is
+// reading; configure, if any, adjusts the tailer first.
+func startTailer(t *testing.T, rdb redis.UniversalClient, configure ...func(*tailer)) (*tailer, recorder) {
 	t.Helper()
 	out := make(recorder, 100)
 	ready := make(chan struct{})
 	tl := &tailer{
 		rdb: rdb, stream: purchases.LiveStream, out: out, log: slog.New(slog.DiscardHandler),
 		block: 100 * time.Millisecond, count: tailBatch, ready: func() { close(ready) },
+	}
+	for _, c := range configure {
+		c(tl)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
@@ -97,6 +102,51 @@ func TestTailerBatchesNewestFirstWithoutSearchText(t *testing.T) {
 	var shape map[string]json.RawMessage
 	if err := json.Unmarshal(msg, &shape); err != nil || len(shape) != 1 || shape["purchases"] == nil {
 		t.Fatalf(`message is not {"purchases":[...]}: %s`, msg)
+	}
+}
+
+// TestTailerHoldsReadsWhileClientsAreBusy: while the clients still have the
+// last message queued, purchases that arrive apart go out together; once
+// they take messages at once, nothing is held.
+func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
+	rdb := redistest.New(t)
+	var busy atomic.Bool
+	_, out := startTailer(t, rdb, func(tl *tailer) {
+		tl.maxHold = time.Second
+		tl.backlog = func() (int, int) {
+			if busy.Load() {
+				return 2, 100 // more than 1 % still have it queued
+			}
+			return 1, 100
+		}
+	})
+	// Apart by more than the tailer needs to read one alone (a blocked
+	// XREAD returns as soon as an entry arrives).
+	const apart = 100 * time.Millisecond
+	tests := []struct {
+		busy bool
+		want [][]string
+	}{
+		{busy: true, want: [][]string{{"test-1"}, {"test-3", "test-2"}}},
+		{busy: false, want: [][]string{{"test-4"}, {"test-5"}, {"test-6"}}},
+	}
+	n := 0
+	for _, tt := range tests {
+		busy.Store(tt.busy)
+		for _, msg := range tt.want {
+			for range msg {
+				n++
+				xadd(t, rdb, testPurchase(n, "A", 0))
+				time.Sleep(apart)
+			}
+		}
+		var got [][]string
+		for range tt.want {
+			got = append(got, ids(decodePurchases(t, next(t, out))))
+		}
+		if !slices.EqualFunc(got, tt.want, slices.Equal) {
+			t.Fatalf("busy=%v: messages %v, want %v", tt.busy, got, tt.want)
+		}
 	}
 }
 
