@@ -132,14 +132,15 @@ func str(dst *string, v token) bool {
 }
 
 func strPtr(dst **string, v token) bool {
-	switch v.kind {
-	case '"':
-		*dst = &v.text
-	case 'n':
+	if v.kind == 'n' {
 		*dst = nil
-	default:
+		return true
+	}
+	var text string
+	if !str(&text, v) {
 		return false
 	}
+	*dst = &text
 	return true
 }
 
