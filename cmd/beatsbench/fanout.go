@@ -18,7 +18,12 @@ import (
 	"github.com/beatsbyredis/beats/internal/ingest"
 )
 
+// fanoutRoles serves the sockets from an instance with --consumers 0 and
+// stores the purchases in a second instance (beatsbench --fanout-roles).
+var fanoutRoles bool
+
 type fanoutRun struct {
+	Roles          bool          `json:"roles"` // sockets and storing on two instances
 	Clients        int           `json:"clients"`
 	Rate           float64       `json:"rate"`
 	Duration       time.Duration `json:"duration_ns"`
@@ -32,7 +37,7 @@ type fanoutRun struct {
 	ServerCPUTotal time.Duration `json:"server_cpu_ns"`    // CPU time while sending and draining
 	ClientCPU      float64       `json:"client_cpu_cores"`
 	RedisCPU       float64       `json:"redis_cpu_cores"`
-	Drain          time.Duration `json:"drain_ns"` // from the last XADD until the clients had everything (or stalled)
+	Drain          time.Duration `json:"drain_ns"`   // from the last XADD until the clients had everything (or stalled)
 	Broadcasts     float64       `json:"broadcasts"` // messages the server broadcast meanwhile (each one write per socket)
 	Result         clientResult  `json:"result"`
 }
@@ -66,16 +71,25 @@ func drain(stdin io.Writer, out *bufio.Reader, sent int) time.Duration {
 // purchases (with the app's Publisher) at rate for dur, each carrying its
 // send time, and collects the clients' latencies and losses.
 func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Duration, rate float64) (fanoutRun, error) {
-	run := fanoutRun{Clients: clients, Rate: rate, Duration: dur}
+	run := fanoutRun{Clients: clients, Rate: rate, Duration: dur, Roles: fanoutRoles}
 	st, err := startStack(ctx)
 	if err != nil {
 		return run, err
 	}
 	defer st.close()
-	srv, _, err := startBeats(ctx, bin, filepath.Join(tmp, "fanout-serve.log"),
-		"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn",
+	args := []string{"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn",
 		// Every socket of the load reuses one login.
-		"--sockets-per-user", strconv.Itoa(clients+10))
+		"--sockets-per-user", strconv.Itoa(clients + 10)}
+	if fanoutRoles {
+		args = append(args, "--consumers", "0")
+		store, _, err := startBeats(ctx, bin, filepath.Join(tmp, "fanout-store.log"),
+			"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn")
+		if err != nil {
+			return run, err
+		}
+		defer store.stop()
+	}
+	srv, _, err := startBeats(ctx, bin, filepath.Join(tmp, "fanout-serve.log"), args...)
 	if err != nil {
 		return run, err
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/beatsbyredis/beats/internal/app"
+	"github.com/beatsbyredis/beats/internal/config"
 )
 
 // The rows of the table, with the targets.
@@ -17,7 +17,7 @@ func addIngest(res *results, runs []pipelineRun, lim limitRun, stages []stageRun
 	for _, r := range runs {
 		res.info(s, fmt.Sprintf("whole pipeline, %d processor(s), %d publishers", r.Processors, r.Publishers), r.PerSecond, "purchases/s")
 		ratio := r.PerSecond / lim.PerSecond
-		if r.Processors == app.ProcessorsPerInstance {
+		if r.Processors == config.DefaultConsumers {
 			// The target is the app's, so it holds in the app's setting; the
 			// other counts show how the pipeline scales.
 			res.check(s, fmt.Sprintf("ratio to the limit, %d processors (as one app instance runs)", r.Processors), ratio, "", "≥ 0.7", ratio >= 0.7)
@@ -41,7 +41,11 @@ func addIngest(res *results, runs []pipelineRun, lim limitRun, stages []stageRun
 func addFanout(res *results, r fanoutRun) {
 	const s = "2 fan-out"
 	c := r.Result
-	res.info(s, fmt.Sprintf("clients connected (of %d; %d purchases at %.0f/s)", r.Clients, r.Sent, r.Rate), float64(c.Connected), "")
+	topology := ""
+	if r.Roles {
+		topology = "; sockets on an instance with --consumers 0, storing on another"
+	}
+	res.info(s, fmt.Sprintf("clients connected (of %d; %d purchases at %.0f/s%s)", r.Clients, r.Sent, r.Rate, topology), float64(c.Connected), "")
 	res.info(s, "XADD → client latency p50", ms(r.P50), "ms")
 	res.check(s, "XADD → client latency p99", ms(r.P99), "ms", "≤ 100 ms", r.P99 <= 100*time.Millisecond && c.Latency.N > 0)
 	res.info(s, "XADD → client latency max", ms(r.Max), "ms")

@@ -49,6 +49,7 @@ func main() {
 	flag.IntVar(&publishers, "publishers", publishers, "ingest: goroutines publishing sales")
 	clients := flag.Int("clients", 0, "fan-out: sockets (0: the mode's size)")
 	fanoutFor := flag.Duration("fanout-for", 0, "fan-out: how long purchases are sent (0: the mode's)")
+	flag.BoolVar(&fanoutRoles, "fanout-roles", false, "fan-out: serve the sockets from an instance run with --consumers 0, beside a second instance that stores")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -66,10 +66,10 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 
 	instance := instanceID()
 	metrics := newMetrics()
-	// Two consumers per instance: while one waits for Redis to run its
-	// batch of save scripts, the other decodes its next batch (BENCHMARKS.md).
+	// An instance that serves many sockets may leave storing to others
+	// (--consumers 0): its writers then never hold up the pipeline.
 	saver := purchases.NewSaver(rdb, cfg.Retention)
-	for i := range ProcessorsPerInstance {
+	for i := range cfg.Consumers {
 		processor := ingest.NewProcessor(rdb, saver, ingest.ProcessorOptions{
 			Consumer: fmt.Sprintf("%s-%d", instance, i), Logger: log,
 			Stored: func(n int) { metrics.stored.Add(float64(n)) },
@@ -150,10 +150,6 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	}
 	return nil
 }
-
-// ProcessorsPerInstance is how many consumers of the group each instance
-// runs (the ingest benchmark holds the app to its target in this setting).
-const ProcessorsPerInstance = 2
 
 // prepareRedis creates what the app needs in Redis, tolerating other
 // instances doing the same at the same time.

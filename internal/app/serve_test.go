@@ -108,3 +108,27 @@ func TestFeedRunsOnceAcrossInstances(t *testing.T) {
 	a.Stop()
 	waitFor(t, "b to take over the feed", func() bool { return strings.Contains(b.Logs.String(), "feed: running") })
 }
+
+// TestServingOnlyInstanceLeavesStoringToOthers: an instance started with
+// --consumers 0 runs the feed but never reads the purchase stream; another
+// instance stores what it publishes.
+func TestServingOnlyInstanceLeavesStoringToOthers(t *testing.T) {
+	srv := redistest.Server(t)
+	rdb := redistest.Connect(t, srv.URL())
+	ctx := context.Background()
+	web := apptest.Start(t, srv.URL(), "--feed", "synthetic:50", "--consumers", "0")
+	waitFor(t, "the serving-only instance to publish", func() bool { return rdb.XLen(ctx, purchases.Stream).Val() >= 10 })
+
+	store := apptest.Start(t, srv.URL(), "--feed", "synthetic:50")
+	waitFor(t, "the other instance to store purchases", func() bool { return apptest.CountPurchases(t, rdb) >= 10 })
+	consumers, err := rdb.XInfoConsumers(ctx, purchases.Stream, purchases.ConsumerGroup).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(consumers) != 2 {
+		t.Fatalf("group has consumers %v, want the storing instance's 2 only", consumers)
+	}
+	if !strings.Contains(web.Logs.String(), "feed: running") || strings.Contains(store.Logs.String(), "feed: running") {
+		t.Fatal("want the feed on the serving-only instance, which started first")
+	}
+}

@@ -32,9 +32,15 @@ type Serve struct {
 	Origins        []string       // extra trusted origins for cross-origin checks
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	SocketsPerUser int            // live WebSockets one user may hold at once
+	Consumers      int            // consumers of the purchase stream this instance runs; 0: serves only
 	LogLevel       string         // debug | info | warn | error
 	LogJSON        bool           // JSON logs instead of text
 }
+
+// DefaultConsumers is how many consumers of the purchase stream an instance
+// runs unless told otherwise: while one waits for Redis to run its batch of
+// save scripts, the other decodes its next batch (BENCHMARKS.md, ingest).
+const DefaultConsumers = 2
 
 // FeedKind is the part of Feed before any colon.
 func (c Serve) FeedKind() string {
@@ -48,6 +54,10 @@ func (c Serve) FeedArg() string {
 	return arg
 }
 
+// maxConsumers bounds --consumers: more than a few per instance only adds
+// connections, since Redis runs the save scripts one at a time.
+const maxConsumers = 16
+
 // ParseServe reads flags from args, with defaults taken from the environment.
 func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Serve, error) {
 	env := func(key, def string) string {
@@ -57,7 +67,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return def
 	}
 	var c Serve
-	var retention, speed, origins, proxies, sockets string
+	var retention, speed, origins, proxies, sockets, consumers string
 	fs := flag.NewFlagSet("beats serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("BEATS_ADDR", "127.0.0.1:8080"), "listen address (env BEATS_ADDR)")
@@ -73,6 +83,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.StringVar(&origins, "trusted-origins", env("BEATS_TRUSTED_ORIGINS", ""), "comma-separated extra origins allowed to post and open the WebSocket (env BEATS_TRUSTED_ORIGINS)")
 	fs.StringVar(&proxies, "trusted-proxies", env("BEATS_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env BEATS_TRUSTED_PROXIES)")
 	fs.StringVar(&sockets, "sockets-per-user", env("BEATS_SOCKETS_PER_USER", "20"), "live WebSockets one user may hold at once (env BEATS_SOCKETS_PER_USER)")
+	fs.StringVar(&consumers, "consumers", env("BEATS_CONSUMERS", strconv.Itoa(DefaultConsumers)), "consumers of the purchase stream this instance runs; 0 for an instance that only serves the API and WebSockets (env BEATS_CONSUMERS)")
 	fs.StringVar(&c.LogLevel, "log-level", env("BEATS_LOG_LEVEL", "info"), "debug, info, warn or error (env BEATS_LOG_LEVEL)")
 	fs.BoolVar(&c.LogJSON, "log-json", env("BEATS_LOG_JSON", "") == "true", "log JSON lines (env BEATS_LOG_JSON=true)")
 	if err := fs.Parse(args); err != nil {
@@ -87,6 +98,9 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	}
 	if c.SocketsPerUser, err = strconv.Atoi(sockets); err != nil || c.SocketsPerUser < 1 {
 		return Serve{}, fmt.Errorf("config: --sockets-per-user %q: want a whole number, 1 or more", sockets)
+	}
+	if c.Consumers, err = strconv.Atoi(consumers); err != nil || c.Consumers < 0 || c.Consumers > maxConsumers {
+		return Serve{}, fmt.Errorf("config: --consumers %q: want a whole number from 0 to %d", consumers, maxConsumers)
 	}
 	if c.Retention, err = parseDuration(retention); err != nil {
 		return Serve{}, fmt.Errorf("config: --retention %q: %w", retention, err)

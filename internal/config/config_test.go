@@ -46,6 +46,18 @@ func TestParseServe(t *testing.T) {
 		{name: "database other than 0", args: []string{"--redis-url", "redis://localhost:6379/2"}, wantErr: "database 0"},
 		{name: "bad origin", args: []string{"--trusted-origins", "beats.example.com"}, wantErr: "--trusted-origins"},
 		{name: "bad sockets per user", args: []string{"--sockets-per-user", "0"}, wantErr: "--sockets-per-user"},
+		{name: "negative consumers", args: []string{"--consumers", "-1"}, wantErr: "--consumers"},
+		{name: "too many consumers", args: []string{"--consumers", "17"}, wantErr: "--consumers"},
+		{name: "consumers default", check: func(t *testing.T, c Serve) {
+			if c.Consumers != DefaultConsumers {
+				t.Fatalf("Consumers = %d, want %d", c.Consumers, DefaultConsumers)
+			}
+		}},
+		{name: "serving-only instance", env: map[string]string{"BEATS_CONSUMERS": "0"}, check: func(t *testing.T, c Serve) {
+			if c.Consumers != 0 {
+				t.Fatalf("Consumers = %d, want 0", c.Consumers)
+			}
+		}},
 		{name: "bad proxy", args: []string{"--trusted-proxies", "10.0.0.0/99"}, wantErr: "--trusted-proxies"},
 		{name: "proxies and origins", args: []string{"--trusted-proxies", "10.0.0.0/8, 192.0.2.1", "--trusted-origins", "https://beats.example.com", "--redis-url", "redis://h:6379/0"}, check: func(t *testing.T, c Serve) {
 			if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.1/32" || len(c.Origins) != 1 {
