@@ -9,11 +9,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/beatsbyredis/beats/internal/testclock"
 )
 
 func TestAccountDocument(t *testing.T) {
 	ctx := context.Background()
-	c := newClock()
+	c := testclock.New()
 	s, rdb := newTestService(t, c, Options{})
 	sess := register(t, s, "alice", "correct horse")
 	key := AccountKey(sess.Tokens.AccountID)
@@ -59,7 +61,7 @@ func TestAccountDocument(t *testing.T) {
 
 func TestAuthenticate(t *testing.T) {
 	ctx := context.Background()
-	c := newClock()
+	c := testclock.New()
 	s, rdb := newTestService(t, c, Options{})
 	sess := register(t, s, "alice", "correct horse")
 
@@ -124,7 +126,7 @@ func TestRefreshReuseRevokes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newClock()
+			c := testclock.New()
 			s, rdb := newTestService(t, c, Options{})
 			first := register(t, s, "alice", "correct horse")
 			second, err := s.Refresh(ctx, first)
@@ -160,7 +162,7 @@ func TestRefreshReuseRevokes(t *testing.T) {
 
 func TestConcurrentRefreshesRotateOnce(t *testing.T) {
 	ctx := context.Background()
-	s, _ := newTestService(t, newClock(), Options{})
+	s, _ := newTestService(t, testclock.New(), Options{})
 	sess := register(t, s, "alice", "correct horse")
 	const n = 10
 	got := make([]Session, n)

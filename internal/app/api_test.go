@@ -18,6 +18,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // login registers a fresh user on in and returns a client carrying its session.
@@ -44,7 +45,7 @@ func TestPurchasesAPIShapes(t *testing.T) {
 	srv := redistest.Server(t)
 	rdb := redistest.Connect(t, srv.URL())
 	in := apptest.Start(t, srv.URL(), "--feed", "replay:"+replayFile, "--speed", "0")
-	waitFor(t, "264 purchases", func() bool { return apptest.CountPurchases(t, rdb) == 264 })
+	testwait.Until(t, 10*time.Second, "264 purchases", func() bool { return apptest.CountPurchases(t, rdb) == 264 })
 	client := login(t, in, "shapes")
 	anonymous := &http.Client{Timeout: 10 * time.Second}
 

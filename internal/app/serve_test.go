@@ -13,20 +13,10 @@ import (
 	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 const replayFile = "../../../shared/data/feed-2020-09-09.jsonl"
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // TestReplayStoresEveryPurchaseOnce is the definition of done:
 // the recorded file at full speed stores all 264 purchases exactly once,
@@ -36,8 +26,8 @@ func TestReplayStoresEveryPurchaseOnce(t *testing.T) {
 	rdb := redistest.Connect(t, srv.URL())
 
 	first := apptest.Start(t, srv.URL(), "--feed", "replay:"+replayFile, "--speed", "0")
-	waitFor(t, "264 purchases", func() bool { return apptest.CountPurchases(t, rdb) == 264 })
-	waitFor(t, "the stream to be stored", func() bool { return allStored(t, rdb) })
+	testwait.Until(t, 10*time.Second, "264 purchases", func() bool { return apptest.CountPurchases(t, rdb) == 264 })
+	testwait.Until(t, 10*time.Second, "the stream to be stored", func() bool { return allStored(t, rdb) })
 	before := counters(t, rdb)
 	resp, err := http.Get(first.URL + "/readyz")
 	if err != nil || resp.StatusCode != http.StatusOK {
@@ -47,10 +37,10 @@ func TestReplayStoresEveryPurchaseOnce(t *testing.T) {
 	first.Stop()
 
 	second := apptest.Start(t, srv.URL(), "--feed", "replay:"+replayFile, "--speed", "0")
-	waitFor(t, "the second replay to finish", func() bool {
+	testwait.Until(t, 10*time.Second, "the second replay to finish", func() bool {
 		return strings.Contains(second.Logs.String(), "source finished")
 	})
-	waitFor(t, "the second replay to be stored", func() bool { return allStored(t, rdb) })
+	testwait.Until(t, 10*time.Second, "the second replay to be stored", func() bool { return allStored(t, rdb) })
 	if n := apptest.CountPurchases(t, rdb); n != 264 {
 		t.Errorf("after a second replay: %d purchases, want 264", n)
 	}
@@ -97,7 +87,7 @@ func counters(t *testing.T, rdb *redis.Client) tally {
 func TestFeedRunsOnceAcrossInstances(t *testing.T) {
 	srv := redistest.Server(t)
 	a := apptest.Start(t, srv.URL(), "--feed", "synthetic:20")
-	waitFor(t, "a to run the feed", func() bool { return strings.Contains(a.Logs.String(), "feed: running") })
+	testwait.Until(t, 10*time.Second, "a to run the feed", func() bool { return strings.Contains(a.Logs.String(), "feed: running") })
 	b := apptest.Start(t, srv.URL(), "--feed", "synthetic:20")
 	// b tries for the lease every second: give it a few tries.
 	for deadline := time.Now().Add(2500 * time.Millisecond); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -106,7 +96,7 @@ func TestFeedRunsOnceAcrossInstances(t *testing.T) {
 		}
 	}
 	a.Stop()
-	waitFor(t, "b to take over the feed", func() bool { return strings.Contains(b.Logs.String(), "feed: running") })
+	testwait.Until(t, 10*time.Second, "b to take over the feed", func() bool { return strings.Contains(b.Logs.String(), "feed: running") })
 }
 
 // TestServingOnlyInstanceLeavesStoringToOthers: an instance started with
@@ -117,10 +107,10 @@ func TestServingOnlyInstanceLeavesStoringToOthers(t *testing.T) {
 	rdb := redistest.Connect(t, srv.URL())
 	ctx := context.Background()
 	web := apptest.Start(t, srv.URL(), "--feed", "synthetic:50", "--consumers", "0")
-	waitFor(t, "the serving-only instance to publish", func() bool { return rdb.XLen(ctx, purchases.Stream).Val() >= 10 })
+	testwait.Until(t, 10*time.Second, "the serving-only instance to publish", func() bool { return rdb.XLen(ctx, purchases.Stream).Val() >= 10 })
 
 	store := apptest.Start(t, srv.URL(), "--feed", "synthetic:50")
-	waitFor(t, "the other instance to store purchases", func() bool { return apptest.CountPurchases(t, rdb) >= 10 })
+	testwait.Until(t, 10*time.Second, "the other instance to store purchases", func() bool { return apptest.CountPurchases(t, rdb) >= 10 })
 	consumers, err := rdb.XInfoConsumers(ctx, purchases.Stream, purchases.ConsumerGroup).Result()
 	if err != nil {
 		t.Fatal(err)

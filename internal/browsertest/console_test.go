@@ -2,13 +2,15 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // TestConsoleLogCatchesErrors checks the watcher TestDashboard relies on: a
@@ -34,24 +36,15 @@ func TestConsoleLogCatchesErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"console.error: boom", "Error: bang", "404"}
-	deadline := time.Now().Add(stepTimeout)
-	for {
+	testwait.UntilSeen(t, stepTimeout, fmt.Sprintf("the console log to have %q", want), func() (bool, string) {
 		all := strings.Join(b.console.Errors(), "\n")
-		missing := ""
 		for _, w := range want {
 			if !strings.Contains(all, w) {
-				missing = w
-				break
+				return false, all
 			}
 		}
-		if missing == "" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the console log lacks %q; it has:\n%s", missing, all)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return true, ""
+	})
 	t.Logf("caught: %q", b.console.Errors())
 	if w := strings.Join(b.console.Warnings(), "\n"); !strings.Contains(w, "careful") {
 		t.Errorf("warnings = %q, want console.warn's", w)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // replayFile is a recorded real feed (264 purchases, among them "Girl Band"),
@@ -32,33 +33,16 @@ func startDashboardServer(t *testing.T) *apptest.Instance {
 	rdb := redistest.Connect(t, redisSrv.URL())
 
 	preload := apptest.Start(t, redisSrv.URL(), "--feed", "replay:"+recentReplay(t, time.Now()), "--speed", "0", "--keep-times")
-	waitFor(t, "the replay to store every purchase", 20*time.Second, func() (bool, string) {
+	testwait.UntilSeen(t, 20*time.Second, "the replay to store every purchase", func() (bool, string) {
 		n := apptest.CountPurchases(t, rdb)
 		return n == replayPurchases, fmt.Sprint("stored ", n, " of ", replayPurchases)
 	})
 	preload.Stop()
 
 	live := apptest.Start(t, redisSrv.URL(), "--feed", "synthetic:5")
-	waitFor(t, "the synthetic feed to store a purchase", 20*time.Second, func() (bool, string) {
+	testwait.UntilSeen(t, 20*time.Second, "the synthetic feed to store a purchase", func() (bool, string) {
 		n := apptest.CountPurchases(t, rdb)
 		return n > replayPurchases, fmt.Sprint("stored ", n, "; log: ", apptest.Tail(live.Logs.String(), 5))
 	})
 	return live
-}
-
-// waitFor polls cond until it holds or the deadline passes; cond's second
-// result says what it saw, for the failure message.
-func waitFor(t *testing.T, what string, within time.Duration, cond func() (bool, string)) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		ok, seen := cond()
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s (last seen: %s)", within, what, seen)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }

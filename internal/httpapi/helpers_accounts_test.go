@@ -9,40 +9,21 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/accounts"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testclock"
 )
-
-// testClock is the accounts' time, so tests can let tokens expire.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // accountsEnv is the whole HTTP stack over a fresh Redis Stack.
 type accountsEnv struct {
 	url   string
 	rdb   *redis.Client
-	clock *testClock
+	clock *testclock.Clock // the accounts' time, so tests can let tokens expire
 }
 
 const dashboardHTML = "<!doctype html><title>Beats By Redis</title>"
@@ -52,7 +33,7 @@ const dashboardHTML = "<!doctype html><title>Beats By Redis</title>"
 func newAccountsEnv(t *testing.T, o accounts.Options, d Deps) *accountsEnv {
 	t.Helper()
 	rdb := redistest.New(t)
-	clock := &testClock{t: time.Now()}
+	clock := testclock.New()
 	o.Params = accounts.Params{MemoryKiB: 64, Passes: 1, Lanes: 1} // fast; production uses OWASP's
 	o.Now = clock.Now
 	if o.HashQueue == 0 {

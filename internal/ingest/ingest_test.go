@@ -11,6 +11,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 func sale(at time.Time, artists ...string) feed.Sale {
@@ -48,18 +49,6 @@ func processor(rdb *redis.Client, name string) *ingest.Processor {
 	})
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestCrashBetweenStepsNeitherLosesNorDoubleCounts plays a consumer that
 // dies after reading (nothing stored) and one that dies after storing but
 // before XACK; a live consumer reclaims both and each purchase counts once.
@@ -87,7 +76,7 @@ func TestCrashBetweenStepsNeitherLosesNorDoubleCounts(t *testing.T) {
 	}
 
 	live := processor(rdb, "live")
-	waitFor(t, "entries to idle past ClaimIdle", func() bool {
+	testwait.Until(t, 5*time.Second, "entries to idle past ClaimIdle", func() bool {
 		pending, _ := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: purchases.Stream, Group: purchases.ConsumerGroup, Start: "-", End: "+", Count: 10}).Result()
 		return len(pending) == 3 && pending[0].Idle >= 50*time.Millisecond
 	})
@@ -157,7 +146,7 @@ func TestRunStoresPublishedSales(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, "40 purchases stored", func() bool {
+	testwait.Until(t, 5*time.Second, "40 purchases stored", func() bool {
 		keys, _ := rdb.Keys(ctx, purchases.KeyPrefix+"*").Result()
 		return len(keys) == 40
 	})

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // TestTrimKeepsWhatIsNotStored: the stream loses only old entries that
@@ -48,7 +49,7 @@ func TestTrimKeepsWhatIsNotStored(t *testing.T) {
 	if _, err := p.ReadOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the dead consumer's entries to idle", func() bool {
+	testwait.Until(t, 5*time.Second, "the dead consumer's entries to idle", func() bool {
 		pending, _ := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: purchases.Stream, Group: purchases.ConsumerGroup, Start: "-", End: "+", Count: 10}).Result()
 		return len(pending) == 4 && pending[0].Idle >= 50*time.Millisecond
 	})
@@ -83,7 +84,7 @@ func TestEntryTriedTooOftenGoesToDeadLetters(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := processor(rdb, "live")
-	waitFor(t, "the entry to idle", func() bool {
+	testwait.Until(t, 5*time.Second, "the entry to idle", func() bool {
 		pending, _ := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{Stream: purchases.Stream, Group: purchases.ConsumerGroup, Start: "-", End: "+", Count: 1}).Result()
 		return len(pending) == 1 && pending[0].Idle >= 50*time.Millisecond
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // item makes a feed item with the fields the tests care about.
@@ -255,17 +256,10 @@ func TestEnsureIndexMovesAliasToNewVersion(t *testing.T) {
 	}
 	// The new index finds the old document (after its background scan).
 	reader := purchases.NewReader(rdb)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testwait.UntilSeen(t, 5*time.Second, "the new index to find the stored document", func() (bool, string) {
 		found, err := reader.Search(ctx, "bjork")
-		if err == nil && len(found) == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Search after migration = %v, %v; want the stored document", found, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil && len(found) == 1, fmt.Sprintf("Search = %v, %v", found, err)
+	})
 }
 
 // TestFutureOrOldPurchaseNeverBlocksTheSeries: samples a series refuses

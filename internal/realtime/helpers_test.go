@@ -186,19 +186,6 @@ func xadd(t *testing.T, rdb redis.UniversalClient, ps ...purchases.Purchase) {
 	}
 }
 
-// waitUntil polls cond until it holds, failing t after d. For counters,
-// which offer nothing to wait on.
-func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // closeStatus is the close code a read ended with, reading past any data
 // messages still in flight; -1 means no close frame (the socket just died).
 func closeStatus(conn *websocket.Conn, d time.Duration) (websocket.StatusCode, string, error) {

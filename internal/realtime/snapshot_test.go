@@ -13,6 +13,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // countingSnapshots is the real purchases.Reader, counting its calls and
@@ -120,7 +121,7 @@ func TestSnapshotIsBuiltOncePerPeriodForAllClients(t *testing.T) {
 	savePurchase(t, rdb, "Gore", 12)
 	src := &countingSnapshots{Reader: purchases.NewReader(rdb)}
 	live, srv := startLive(t, Options{Redis: rdb, Snapshots: src, SnapshotEvery: time.Hour, SnapshotFreshness: time.Hour})
-	waitUntil(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots == 1 })
+	testwait.Until(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots == 1 })
 
 	for range 5 {
 		conn := dial(t, srv, nil)
@@ -165,10 +166,10 @@ func TestNewClientGetsAFreshSnapshot(t *testing.T) {
 	savePurchase(t, rdb, "Early", 1)
 	live, srv := startLive(t, Options{Redis: rdb, Snapshots: purchases.NewReader(rdb),
 		SnapshotEvery: time.Hour, SnapshotFreshness: 20 * time.Millisecond})
-	waitUntil(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots >= 1 })
+	testwait.Until(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots >= 1 })
 	savePurchase(t, rdb, "Late", 100)
 	built := live.Stats().Snapshots
-	waitUntil(t, 5*time.Second, "a rebuilt snapshot", func() bool { return live.Stats().Snapshots >= built+2 })
+	testwait.Until(t, 5*time.Second, "a rebuilt snapshot", func() bool { return live.Stats().Snapshots >= built+2 })
 
 	conn := dial(t, srv, nil)
 	snap := readSnapshot(t, func(d time.Duration) message { return readMessage(t, conn, d) }, time.Second)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // recorder is a broadcaster that hands messages to the test.
@@ -193,7 +194,7 @@ func TestTailerResumesAfterConnectionLoss(t *testing.T) {
 	// purchases before it can reconnect (its backoff waits first).
 	ctx := context.Background()
 	var blocked string
-	waitUntil(t, 5*time.Second, "the tailer's blocked XREAD", func() bool {
+	testwait.Until(t, 5*time.Second, "the tailer's blocked XREAD", func() bool {
 		blocked = blockedXRead(t, rdb)
 		return blocked != ""
 	})

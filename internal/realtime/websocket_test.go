@@ -12,6 +12,7 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // TestSavedPurchaseReachesClientWithinASecond goes through the real
@@ -38,7 +39,7 @@ func TestSlowClientIsDroppedFastClientIsNot(t *testing.T) {
 	live, srv := startLiveOn(t, Options{Redis: rdb, QueueSize: 4}, unstarted)
 	fast := dial(t, srv, nil)
 	slow := dial(t, srv, &websocket.DialOptions{HTTPClient: smallReadBufferClient()})
-	waitUntil(t, 5*time.Second, "two clients", func() bool { return live.Stats().Clients == 2 })
+	testwait.Until(t, 5*time.Second, "two clients", func() bool { return live.Stats().Clients == 2 })
 
 	// Big purchases fill the slow client's socket buffers after a few
 	// dozen; keep going until the hub drops it, and a few more after.
@@ -71,7 +72,7 @@ func TestSlowClientIsDroppedFastClientIsNot(t *testing.T) {
 	if err != nil || code != websocket.StatusTryAgainLater || reason != "slow consumer" {
 		t.Fatalf("slow client closed with %v %q (%v), want 1013 \"slow consumer\"", code, reason, err)
 	}
-	waitUntil(t, 5*time.Second, "one client left", func() bool { return live.Stats().Clients == 1 })
+	testwait.Until(t, 5*time.Second, "one client left", func() bool { return live.Stats().Clients == 1 })
 	t.Logf("slow client dropped after %d purchases", sent-after)
 }
 
@@ -79,7 +80,7 @@ func TestShutdownSendsGoingAway(t *testing.T) {
 	rdb := redistest.New(t)
 	live, srv := startLive(t, Options{Redis: rdb})
 	conns := []*websocket.Conn{dial(t, srv, nil), dial(t, srv, nil)}
-	waitUntil(t, 5*time.Second, "two clients", func() bool { return live.Stats().Clients == 2 })
+	testwait.Until(t, 5*time.Second, "two clients", func() bool { return live.Stats().Clients == 2 })
 
 	// The clients read while Shutdown runs, as browsers do, so the close
 	// handshake completes.
@@ -152,13 +153,7 @@ func TestUnansweredPingsCloseTheSocket(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("mute client still connected")
 	}
-	for range 5 {
-		select {
-		case <-pings:
-		case <-time.After(5 * time.Second):
-			t.Fatal("answering client got no more pings: was it closed?")
-		}
-	}
+	awaitPings(t, pings, 5, "answering client got no more pings: was it closed?")
 	xadd(t, rdb, testPurchase(1, "A", 0))
 	select {
 	case _, ok := <-aliveMsgs:
@@ -227,13 +222,7 @@ func TestSocketOutlivesServerTimeouts(t *testing.T) {
 		}
 	}()
 	// Ten pings answered: well past both server timeouts.
-	for range 10 {
-		select {
-		case <-pings:
-		case <-time.After(5 * time.Second):
-			t.Fatal("pings stopped: the socket was closed")
-		}
-	}
+	awaitPings(t, pings, 10, "pings stopped: the socket was closed")
 	xadd(t, rdb, testPurchase(1, "A", 0))
 	select {
 	case msg, ok := <-msgs:
@@ -266,7 +255,7 @@ func TestSocketsPerOwnerAreCapped(t *testing.T) {
 		t.Fatalf("third socket for alice: err %v, response %v; want 429", err, resp)
 	}
 	first.Close(websocket.StatusNormalClosure, "")
-	waitUntil(t, 5*time.Second, "alice's place to be freed", func() bool {
+	testwait.Until(t, 5*time.Second, "alice's place to be freed", func() bool {
 		conn, _, err := websocket.Dial(ctx, wsURL(srv), as("alice"))
 		if err != nil {
 			return false
@@ -274,4 +263,16 @@ func TestSocketsPerOwnerAreCapped(t *testing.T) {
 		conn.CloseNow()
 		return true
 	})
+}
+
+// awaitPings waits for n pings, each within 5 seconds of the last.
+func awaitPings(t *testing.T, pings <-chan struct{}, n int, failure string) {
+	t.Helper()
+	for range n {
+		select {
+		case <-pings:
+		case <-time.After(5 * time.Second):
+			t.Fatal(failure)
+		}
+	}
 }

@@ -14,81 +14,86 @@ import (
 	"testing"
 
 	"github.com/beatsbyredis/beats/internal/ingest"
+	"github.com/beatsbyredis/beats/internal/tutorial"
 )
 
 func TestBlocksAreTheAppsCommands(t *testing.T) {
 	_, pages := loadTutorial(t)
-	checked := 0
-	for _, p := range pages {
-		for _, b := range p.blocks {
-			marker, ok := b.Marker("app:")
-			if !ok {
-				continue
-			}
-			checked++
-			cmds, err := blockArgs(b)
-			if err != nil {
-				t.Errorf("%s: %v", b.Where(), err)
-				continue
-			}
-			app, err := captureApp(marker, cmds)
-			if err != nil {
-				t.Errorf("%s: app: %s: %v", b.Where(), marker, err)
-				continue
-			}
-			if len(app) != len(cmds) {
-				t.Errorf("%s: app: %s issues %d commands, the block has %d:\napp:  %q\npage: %q", b.Where(), marker, len(app), len(cmds), app, cmds)
-				continue
-			}
-			for i := range app {
-				if !sameCommand(cmds[i], app[i]) {
-					t.Errorf("%s: app: %s: command %d differs:\napp:  %q\npage: %q", b.Where(), marker, i+1, app[i], cmds[i])
-				}
+	for _, m := range markedBlocks(t, pages, "app:", "no block is marked as an app command") {
+		b, marker := m.block, m.value
+		cmds, err := blockArgs(b)
+		if err != nil {
+			t.Errorf("%s: %v", b.Where(), err)
+			continue
+		}
+		app, err := captureApp(marker, cmds)
+		if err != nil {
+			t.Errorf("%s: app: %s: %v", b.Where(), marker, err)
+			continue
+		}
+		if len(app) != len(cmds) {
+			t.Errorf("%s: app: %s issues %d commands, the block has %d:\napp:  %q\npage: %q", b.Where(), marker, len(app), len(cmds), app, cmds)
+			continue
+		}
+		for i := range app {
+			if !sameCommand(cmds[i], app[i]) {
+				t.Errorf("%s: app: %s: command %d differs:\napp:  %q\npage: %q", b.Where(), marker, i+1, app[i], cmds[i])
 			}
 		}
 	}
-	if checked == 0 {
-		t.Error("no block is marked as an app command")
+}
+
+// marked is a block with a <!-- marker value --> comment, and the value.
+type marked struct {
+	block tutorial.Block
+	value string
+}
+
+// markedBlocks returns the pages' blocks with the marker; none says what is
+// wrong when there are none.
+func markedBlocks(t *testing.T, pages []page, marker, none string) []marked {
+	t.Helper()
+	var out []marked
+	for _, p := range pages {
+		for _, b := range p.blocks {
+			if value, ok := b.Marker(marker); ok {
+				out = append(out, marked{b, value})
+			}
+		}
 	}
+	if len(out) == 0 {
+		t.Error(none)
+	}
+	return out
 }
 
 var scriptCallRE = regexp.MustCompile(`redis\.p?call\(\s*['"]([A-Za-z.]+)['"]`)
 
 func TestSaveScriptListing(t *testing.T) {
 	_, pages := loadTutorial(t)
-	checked := 0
-	for _, p := range pages {
-		for _, b := range p.blocks {
-			script, ok := b.Marker("script:")
-			if !ok {
-				continue
-			}
-			checked++
-			src, err := os.ReadFile(filepath.Join("../purchases", script))
-			if err != nil {
-				t.Errorf("%s: %v", b.Where(), err)
-				continue
-			}
-			var want []string
-			for _, m := range scriptCallRE.FindAllStringSubmatch(string(src), -1) {
-				want = append(want, strings.ToUpper(m[1]))
-			}
-			cmds, err := blockArgs(b)
-			if err != nil {
-				t.Errorf("%s: %v", b.Where(), err)
-				continue
-			}
-			var got []string
-			for _, c := range cmds {
-				got = append(got, strings.ToUpper(c[0]))
-			}
-			if !slices.Equal(got, want) {
-				t.Errorf("%s: the listing runs %v, %s runs %v", b.Where(), got, script, want)
-			}
+	for _, m := range markedBlocks(t, pages, "script:", "no listing of the save script") {
+		b, script := m.block, m.value
+		src, err := os.ReadFile(filepath.Join("../purchases", script))
+		if err != nil {
+			t.Errorf("%s: %v", b.Where(), err)
+			continue
 		}
-	}
-	if checked == 0 {
-		t.Error("no listing of the save script")
+		var want []string
+		for _, c := range scriptCallRE.FindAllStringSubmatch(string(src), -1) {
+			want = append(want, strings.ToUpper(c[1]))
+		}
+		cmds, err := blockArgs(b)
+		if err != nil {
+			t.Errorf("%s: %v", b.Where(), err)
+			continue
+		}
+		var got []string
+		for _, c := range cmds {
+			got = append(got, strings.ToUpper(c[0]))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the listing runs %v, %s runs %v", b.Where(), got, script, want)
+		}
 	}
 }
 
