@@ -81,20 +81,10 @@ func runPipeline(ctx context.Context, sales []feed.Sale, n, processors int) (pip
 			for sale := range queue {
 				// As the app's feed does (feed.RunBatched): every sale
 				// already waiting goes out in the same round trip.
-				batch = append(batch[:0], sale)
-				items := len(sale.Items)
-			drain:
-				for len(batch) < publishBatch {
-					select {
-					case more, ok := <-queue:
-						if !ok {
-							break drain
-						}
-						batch = append(batch, more)
-						items += len(more.Items)
-					default:
-						break drain
-					}
+				batch = feed.AppendReady(append(batch[:0], sale), queue, publishBatch)
+				items := 0
+				for _, s := range batch {
+					items += len(s.Items)
 				}
 				for lag := published.Load() - stored.Load(); lag > maxBacklog; lag = published.Load() - stored.Load() {
 					time.Sleep(time.Millisecond)

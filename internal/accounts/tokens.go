@@ -144,16 +144,23 @@ func (s tokenStore) get(ctx context.Context, c conn, id string) (accountDoc, err
 
 // decodeAccount reads the answer of JSON.GET account:<id>.
 func decodeAccount(id string, get *redis.Cmd) (accountDoc, error) {
+	return decodeDoc[accountDoc](get, "account "+id)
+}
+
+// decodeDoc reads the answer of a JSON.GET of a whole document; what names
+// the document in errors. ErrNotFound when the key does not exist.
+func decodeDoc[T any](get *redis.Cmd, what string) (T, error) {
+	var d T
 	raw, err := get.Text()
 	if errors.Is(err, redis.Nil) {
-		return accountDoc{}, fmt.Errorf("accounts: account %s: %w", id, ErrNotFound)
+		return d, fmt.Errorf("accounts: %s: %w", what, ErrNotFound)
 	}
 	if err != nil {
-		return accountDoc{}, fmt.Errorf("accounts: account %s: %w", id, err)
+		return d, fmt.Errorf("accounts: %s: %w", what, err)
 	}
-	var d accountDoc
 	if err := json.Unmarshal([]byte(raw), &d); err != nil {
-		return accountDoc{}, fmt.Errorf("accounts: decode account %s: %w", id, err)
+		var zero T
+		return zero, fmt.Errorf("accounts: decode %s: %w", what, err)
 	}
 	return d, nil
 }

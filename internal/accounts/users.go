@@ -66,18 +66,7 @@ func (u users) byName(ctx context.Context, folded string) (userDoc, error) {
 
 // byID reads the user:<id> document.
 func (u users) byID(ctx context.Context, id string) (userDoc, error) {
-	raw, err := u.rdb.Do(ctx, "JSON.GET", UserKey(id)).Text()
-	if errors.Is(err, redis.Nil) {
-		return userDoc{}, fmt.Errorf("accounts: user %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return userDoc{}, fmt.Errorf("accounts: user %s: %w", id, err)
-	}
-	var d userDoc
-	if err := json.Unmarshal([]byte(raw), &d); err != nil {
-		return userDoc{}, fmt.Errorf("accounts: decode user %s: %w", id, err)
-	}
-	return d, nil
+	return decodeDoc[userDoc](u.rdb.Do(ctx, "JSON.GET", UserKey(id)), "user "+id)
 }
 
 // setPassword replaces a user's password hash.

@@ -31,19 +31,7 @@ func RunBatched(ctx context.Context, src Source, speed float64, publish func(con
 	}()
 	batch := make([]Sale, 0, maxBatch)
 	for s := range due {
-		batch = append(batch[:0], s)
-	drain: // take what else is already due, without waiting
-		for len(batch) < maxBatch {
-			select {
-			case more, ok := <-due:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, more)
-			default:
-				break drain
-			}
-		}
+		batch = AppendReady(append(batch[:0], s), due, maxBatch)
 		if err := publish(ctx, batch); err != nil {
 			cancel()
 			for range due { // let the pacing goroutine end
@@ -56,4 +44,21 @@ func RunBatched(ctx context.Context, src Source, speed float64, publish func(con
 		}
 	}
 	return <-paced
+}
+
+// AppendReady appends to batch the sales ch already holds, without waiting,
+// until batch has max sales or ch is empty or closed.
+func AppendReady(batch []Sale, ch <-chan Sale, max int) []Sale {
+	for len(batch) < max {
+		select {
+		case more, ok := <-ch:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, more)
+		default:
+			return batch
+		}
+	}
+	return batch
 }

@@ -66,3 +66,39 @@ func TestRunBatchedStopsOnCancel(t *testing.T) {
 		t.Fatalf("RunBatched after cancel = %v, want context.Canceled", err)
 	}
 }
+
+func TestAppendReadyTakesWhatIsWaitingUpToMax(t *testing.T) {
+	sale := func(n int) Sale { return Sale{UTCDate: float64(n)} }
+	tests := []struct {
+		name    string
+		waiting int
+		closed  bool
+		max     int
+		want    int // sales in the batch, the first included
+	}{
+		{"nothing waiting", 0, false, 5, 1},
+		{"some waiting", 2, false, 5, 3},
+		{"more waiting than max", 9, false, 5, 5},
+		{"closed after two", 2, true, 5, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ch := make(chan Sale, 10)
+			for i := range tt.waiting {
+				ch <- sale(i + 1)
+			}
+			if tt.closed {
+				close(ch)
+			}
+			got := AppendReady([]Sale{sale(0)}, ch, tt.max)
+			if len(got) != tt.want {
+				t.Fatalf("batch of %d, want %d", len(got), tt.want)
+			}
+			for i, s := range got {
+				if s.UTCDate != float64(i) {
+					t.Fatalf("batch %v out of order", got)
+				}
+			}
+		})
+	}
+}
