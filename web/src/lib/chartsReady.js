@@ -9,13 +9,23 @@ if (typeof window !== 'undefined') {
   window.__beatsChartsUpdates = 0
 }
 
-export function markChartRendered(name) {
+import { onBeforeUnmount } from 'vue'
+
+// useChartReady registers a chart component under name for the tests'
+// counters; call the function it returns on the chart's mounted and updated
+// events. Call it in setup: the chart is forgotten when it unmounts.
+export function useChartReady(name) {
+  onBeforeUnmount(() => forgetChart(name))
+  return () => markChartRendered(name)
+}
+
+function markChartRendered(name) {
   ready.add(name)
   window.__beatsChartsReady = ready.size
   window.__beatsChartsUpdates += 1
 }
 
-export function forgetChart(name) {
+function forgetChart(name) {
   ready.delete(name)
   window.__beatsChartsReady = ready.size
 }
