@@ -5,13 +5,14 @@ import (
 	"strconv"
 )
 
-// decodePurchase reads a stored purchase document (FT.SEARCH's "$"). It
+// DecodeDocument reads a stored purchase document (FT.SEARCH's "$", a live
+// stream entry's "doc"); the id is not in it (see Key). It
 // always gives what json.Unmarshal gives: the documents are flat objects the
 // save script wrote from Purchase (plus search_text), and fastDecode reads
 // exactly that shape; anything else goes to encoding/json. Reflection made
 // decoding the ten documents of an answer the largest CPU cost of a search
 // request after Redis itself (about 5 µs a document; this takes about 1).
-func decodePurchase(raw string) (Purchase, error) {
+func DecodeDocument(raw string) (Purchase, error) {
 	if p, ok := fastDecode(raw); ok {
 		return p, nil
 	}

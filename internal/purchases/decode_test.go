@@ -90,15 +90,15 @@ func TestDecodePurchaseIsJSONUnmarshal(t *testing.T) {
 	}
 }
 
-// sameAsJSON checks that decodePurchase gives exactly what json.Unmarshal
+// sameAsJSON checks that DecodeDocument gives exactly what json.Unmarshal
 // gives, error or not.
 func sameAsJSON(t *testing.T, doc string) {
 	t.Helper()
 	var want Purchase
 	wantErr := json.Unmarshal([]byte(doc), &want)
-	got, err := decodePurchase(doc)
+	got, err := DecodeDocument(doc)
 	if (err == nil) != (wantErr == nil) || err == nil && !reflect.DeepEqual(got, want) {
-		t.Fatalf("decodePurchase(%q) = %+v, %v; json.Unmarshal gives %+v, %v", doc, got, err, want, wantErr)
+		t.Fatalf("DecodeDocument(%q) = %+v, %v; json.Unmarshal gives %+v, %v", doc, got, err, want, wantErr)
 	}
 	if p, ok := fastDecode(doc); ok && (wantErr != nil || !reflect.DeepEqual(p, want)) {
 		t.Fatalf("fastDecode(%q) = %+v; json.Unmarshal gives %+v, %v", doc, p, want, wantErr)
@@ -120,7 +120,7 @@ func BenchmarkDecodePurchase(b *testing.B) {
 	b.Run("fast", func(b *testing.B) {
 		for b.Loop() {
 			for _, d := range docs {
-				if _, err := decodePurchase(d); err != nil {
+				if _, err := DecodeDocument(d); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -107,7 +107,7 @@ func (r *Reader) search(ctx context.Context, query string) ([]redis.Document, er
 func decodeDocs(docs []redis.Document) ([]Purchase, error) {
 	out := make([]Purchase, 0, len(docs))
 	for _, d := range docs {
-		p, err := decodePurchase(d.Fields["$"])
+		p, err := DecodeDocument(d.Fields["$"])
 		if err != nil {
 			return nil, fmt.Errorf("purchases: decode %s: %w", d.ID, err)
 		}

@@ -172,8 +172,8 @@ func decodeEntry(e redis.XMessage) (purchases.Purchase, error) {
 	if !ok {
 		return purchases.Purchase{}, errors.New(`no "doc" field`)
 	}
-	var p purchases.Purchase
-	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+	p, err := purchases.DecodeDocument(doc)
+	if err != nil {
 		return purchases.Purchase{}, fmt.Errorf("decode doc: %w", err)
 	}
 	if id, ok := e.Values["id"].(string); ok && id != "" {
