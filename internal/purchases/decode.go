@@ -6,19 +6,23 @@ import (
 )
 
 // DecodeDocument reads a stored purchase document (FT.SEARCH's "$", a live
-// stream entry's "doc"); the id is not in it (see Key). It
-// always gives what json.Unmarshal gives: the documents are flat objects the
-// save script wrote from Purchase (plus search_text), and fastDecode reads
-// exactly that shape; anything else goes to encoding/json. Reflection made
-// decoding the ten documents of an answer the largest CPU cost of a search
-// request after Redis itself (about 5 µs a document; this takes about 1).
+// stream entry's "doc", JSON.GET's match) and rebuilds the values the
+// document leaves out (see document); the id is not in it (see Key). The
+// decoding always gives what json.Unmarshal gives: the documents are flat
+// objects the save script wrote, and fastDecode reads exactly that shape;
+// anything else goes to encoding/json. Reflection made decoding the ten
+// documents of an answer the largest CPU cost of a search request after
+// Redis itself (about 5 µs a document; this takes about 1).
 func DecodeDocument(raw string) (Purchase, error) {
-	if p, ok := fastDecode(raw); ok {
-		return p, nil
+	p, ok := fastDecode(raw)
+	if !ok {
+		p = Purchase{}
+		if err := json.Unmarshal([]byte(raw), &p); err != nil {
+			return Purchase{}, err
+		}
 	}
-	var p Purchase
-	err := json.Unmarshal([]byte(raw), &p)
-	return p, err
+	p.restore()
+	return p, nil
 }
 
 // fastDecode reads a flat JSON object of Purchase's keys (and search_text)

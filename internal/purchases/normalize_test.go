@@ -1,9 +1,7 @@
 package purchases_test
 
 import (
-	"bufio"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/beatsbyredis/beats/internal/feed"
@@ -76,34 +74,19 @@ func TestNormalizeRules(t *testing.T) {
 
 // TestNormalizeRealItems runs every recorded purchase through Normalize.
 func TestNormalizeRealItems(t *testing.T) {
-	f, err := os.Open("../../../shared/data/feed-2020-09-09.jsonl")
-	if err != nil {
-		t.Fatalf("the recorded feed (../shared/data beside the repository): %v", err)
-	}
-	defer f.Close()
-	lines := bufio.NewScanner(f)
-	lines.Buffer(nil, 1<<20)
 	n := 0
-	for lines.Scan() {
-		ans, err := feed.DecodeAnswer(lines.Bytes())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ev := range ans.Events {
-			for _, it := range ev.Items {
-				p := purchases.Normalize(it)
-				n++
-				switch {
-				case p.UTCDate != int64(math.Floor(p.UTCDateRaw)):
-					t.Errorf("%s: utc_date %d vs raw %v", p.ID, p.UTCDate, p.UTCDateRaw)
-				case p.AlbumTitle == "":
-					t.Errorf("%s: empty album_title", p.ID)
-				case p.ArtistName == "" || p.URL == "" || p.CountryCode == "":
-					t.Errorf("%s: missing artist, url or country: %+v", p.ID, p)
-				case p.AmountPaidUSD < 0:
-					t.Errorf("%s: negative amount", p.ID)
-				}
-			}
+	for _, it := range purchases.RecordedItems(t) {
+		p := purchases.Normalize(it)
+		n++
+		switch {
+		case p.UTCDate != int64(math.Floor(p.UTCDateRaw)):
+			t.Errorf("%s: utc_date %d vs raw %v", p.ID, p.UTCDate, p.UTCDateRaw)
+		case p.AlbumTitle == "":
+			t.Errorf("%s: empty album_title", p.ID)
+		case p.ArtistName == "" || p.URL == "" || p.CountryCode == "":
+			t.Errorf("%s: missing artist, url or country: %+v", p.ID, p)
+		case p.AmountPaidUSD < 0:
+			t.Errorf("%s: negative amount", p.ID)
 		}
 	}
 	if n != 264 {

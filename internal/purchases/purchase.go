@@ -47,18 +47,6 @@ type Purchase struct {
 	AddlCount          *int64  `json:"addl_count,omitempty"`
 }
 
-// stored is what goes into Redis: the purchase in the seed's shape plus its
-// folded search text, which the index reads and the API never shows. The id
-// is left out: the key purchase:<id> holds it already, and in the document it
-// cost 61 B a purchase (see BENCHMARKS.md, "4. Memory"). Readers set ID from
-// the key. NoID, at a shallower depth than Purchase.ID, takes the JSON name
-// "id" from it, and omitempty drops it.
-type stored struct {
-	Purchase
-	NoID       *struct{} `json:"id,omitempty"`
-	SearchText string    `json:"search_text"`
-}
-
 // Normalize turns a feed item into the stored purchase, by the seed's rules:
 // ':' in artist_name becomes ';' (the artist is a sorted-set member and the
 // original app used ':' as its key separator), utc_date is the whole second

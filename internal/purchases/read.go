@@ -38,7 +38,7 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return Purchase{}, fmt.Errorf("purchases: JSON.GET %s: %w", id, err)
 	}
-	var found []Purchase // "$" answers an array of matches
+	var found []json.RawMessage // "$" answers an array of matches
 	if raw != "" {
 		if err := json.Unmarshal([]byte(raw), &found); err != nil {
 			return Purchase{}, fmt.Errorf("purchases: decode %s: %w", id, err)
@@ -47,8 +47,12 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 	if len(found) == 0 {
 		return Purchase{}, fmt.Errorf("purchases: %s: %w", id, ErrNotFound)
 	}
-	found[0].ID = id // the document leaves it to the key (see stored)
-	return found[0], nil
+	p, err := DecodeDocument(string(found[0]))
+	if err != nil {
+		return Purchase{}, fmt.Errorf("purchases: decode %s: %w", id, err)
+	}
+	p.ID = id // the document leaves it to the key (see document)
+	return p, nil
 }
 
 // Recent returns the MaxResults most recent purchases.
@@ -111,7 +115,7 @@ func decodeDocs(docs []redis.Document) ([]Purchase, error) {
 		if err != nil {
 			return nil, fmt.Errorf("purchases: decode %s: %w", d.ID, err)
 		}
-		p.ID = strings.TrimPrefix(d.ID, KeyPrefix) // the document leaves it to the key (see stored)
+		p.ID = strings.TrimPrefix(d.ID, KeyPrefix) // the document leaves it to the key (see document)
 		out = append(out, p)
 	}
 	return out, nil

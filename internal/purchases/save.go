@@ -3,7 +3,6 @@ package purchases
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -50,7 +49,7 @@ func (s *Saver) QueueFromStream(ctx context.Context, pipe redis.Pipeliner, p Pur
 
 // scriptArgs are save.lua's KEYS and ARGV for p.
 func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, error) {
-	doc, err := json.Marshal(stored{Purchase: p, SearchText: p.searchText()})
+	doc, err := encodeDocument(p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -104,6 +105,53 @@ func TestGet(t *testing.T) {
 	}
 	if _, err := reader.Get(ctx, "nope"); !errors.Is(err, purchases.ErrNotFound) {
 		t.Fatalf("Get(nope): err = %v, want ErrNotFound", err)
+	}
+}
+
+// TestRecordedPurchasesReadBackWhole stores every recorded purchase and
+// reads each back, by id, by search and from the live stream, in the seed's
+// whole shape, although the documents leave out what readers rebuild.
+func TestRecordedPurchasesReadBackWhole(t *testing.T) {
+	ctx := context.Background()
+	rdb, saver, reader := setup(t)
+	items := purchases.RecordedItems(t)
+	want := map[string]purchases.Purchase{}
+	for _, it := range items {
+		p := purchases.Normalize(it)
+		want[p.ID] = p
+		if _, err := saver.Save(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slots := map[int64]int{}
+	for id, p := range want {
+		got, err := reader.Get(ctx, id)
+		if err != nil || !reflect.DeepEqual(got, p) {
+			t.Fatalf("Get(%s) = %+v, %v; want %+v", id, got, err, p)
+		}
+		n, err := rdb.Do(ctx, "JSON.OBJLEN", purchases.Key(id)).Int64()
+		if err != nil {
+			t.Fatal(err)
+		}
+		slots[n]++
+	}
+	for n, count := range slots {
+		if n > 17 {
+			t.Errorf("%d documents hold %d keys", count, n)
+		}
+	}
+	entries, err := rdb.XRange(ctx, purchases.LiveStream, "-", "+").Result()
+	if err != nil || len(entries) != len(want) {
+		t.Fatalf("live stream: %d entries, %v; want %d", len(entries), err, len(want))
+	}
+	for _, e := range entries {
+		id, _ := e.Values["id"].(string)
+		doc, _ := e.Values["doc"].(string)
+		got, err := purchases.DecodeDocument(doc)
+		got.ID = id
+		if err != nil || !reflect.DeepEqual(got, want[id]) {
+			t.Fatalf("live entry %s reads as %+v, %v; want %+v", id, got, err, want[id])
+		}
 	}
 }
 
