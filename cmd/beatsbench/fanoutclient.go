@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -33,7 +33,8 @@ type clientResult struct {
 	Latency        *hist          `json:"latency"`
 }
 
-// client is one connection's state, owned by its goroutine.
+// client is one connection's tally, owned by its epoll loop; distinct and
+// closed are read by the status queries.
 type client struct {
 	seen      []uint64 // bitmap of sequence numbers received
 	distinct  atomic.Int64
@@ -54,10 +55,11 @@ func fanoutClientMain(args []string) int {
 	cookie := fs.String("cookie", "", "Cookie header")
 	n := fs.Int("clients", 100, "sockets to open")
 	maxSeq := fs.Int("max-seq", 20000, "highest sequence number the sender will use")
+	loops := fs.Int("loops", 2, "epoll loops (OS threads) reading the sockets")
 	_ = fs.Parse(args)
 
 	clients := make([]*client, *n)
-	conns := make([]*wsConn, *n)
+	socks := make([]*sock, *n)
 	var failed atomic.Int64
 	var firstErr atomic.Value
 	prog := startProgress("fan-out clients connected", int64(*n))
@@ -67,25 +69,37 @@ func fanoutClientMain(args []string) int {
 		sem <- struct{}{}
 		dial.Go(func() {
 			defer func() { <-sem }()
-			c, err := wsDial(*addr, *origin, *cookie)
+			fd, buffered, err := dialDetached(*addr, *origin, *cookie)
 			if err != nil {
 				failed.Add(1)
 				firstErr.CompareAndSwap(nil, err.Error())
 				return
 			}
-			conns[i] = c
 			clients[i] = &client{seen: make([]uint64, *maxSeq/64+1), lat: newHist()}
+			socks[i] = &sock{fd: fd, pending: buffered, c: clients[i]}
 			prog.add(1)
 		})
 	}
 	dial.Wait()
 	prog.end()
-	var wg sync.WaitGroup
-	var stopping atomic.Bool
-	for i, c := range conns {
-		if c != nil {
-			wg.Go(func() { clients[i].read(c, &stopping) })
+
+	// Sockets are dealt round-robin to the loops.
+	groups := make([][]*sock, max(*loops, 1))
+	k := 0
+	for _, s := range socks {
+		if s != nil {
+			groups[k%len(groups)] = append(groups[k%len(groups)], s)
+			k++
 		}
+	}
+	var stopping atomic.Bool
+	var wg sync.WaitGroup
+	for _, g := range groups {
+		wg.Go(func() {
+			if err := epollLoop(g, &stopping); err != nil {
+				fmt.Fprintln(os.Stderr, "fanout-client:", err)
+			}
+		})
 	}
 	fmt.Printf("ready %d %d\n", int64(*n)-failed.Load(), failed.Load())
 
@@ -108,12 +122,12 @@ func fanoutClientMain(args []string) int {
 		}
 	}
 	stopping.Store(true)
-	for _, c := range conns {
-		if c != nil {
-			c.close()
+	wg.Wait()
+	for _, s := range socks {
+		if s != nil && !s.ended {
+			_ = syscall.Close(s.fd)
 		}
 	}
-	wg.Wait()
 
 	res := clientResult{Failed: int(failed.Load()), CloseCodes: map[string]int{}, Latency: newHist()}
 	if e, ok := firstErr.Load().(string); ok {
@@ -143,46 +157,44 @@ func fanoutClientMain(args []string) int {
 	return 0
 }
 
-// read records bench purchases until the socket ends.
-func (c *client) read(ws *wsConn, stopping *atomic.Bool) {
+// dialDetached opens one socket and takes it out of Go's poller.
+func dialDetached(addr, origin, cookie string) (fd int, buffered []byte, err error) {
+	w, err := wsDial(addr, origin, cookie)
+	if err != nil {
+		return -1, nil, err
+	}
+	fd, buffered, err = detach(w)
+	if err != nil {
+		_ = w.close()
+	}
+	return fd, buffered, err
+}
+
+// record notes every bench purchase in one message, received at now.
+func (c *client) record(msg []byte, now int64) {
 	for {
-		msg, err := ws.next()
-		if err != nil {
-			defer c.closed.Store(true)
-			var ce closeError
-			switch {
-			case errors.As(err, &ce):
-				c.closeCode = ce.code
-			case !stopping.Load():
-				c.closeCode = -1 // the connection broke
-			}
+		i := bytes.Index(msg, marker)
+		if i < 0 {
 			return
 		}
-		now := time.Now().UnixNano()
-		for {
-			i := bytes.Index(msg, marker)
-			if i < 0 {
-				break
-			}
-			msg = msg[i+len(marker):]
-			seq, rest := leadingInt(msg)
-			if len(rest) == 0 || rest[0] != '_' {
-				continue
-			}
-			sentAt, rest := leadingInt(rest[1:])
-			msg = rest
-			if seq < 0 || seq/64 >= int64(len(c.seen)) {
-				continue
-			}
-			w, bit := seq/64, uint64(1)<<(seq%64)
-			if c.seen[w]&bit != 0 {
-				c.dups++
-				continue
-			}
-			c.seen[w] |= bit
-			c.distinct.Add(1)
-			c.lat.add(time.Duration(now - sentAt))
+		msg = msg[i+len(marker):]
+		seq, rest := leadingInt(msg)
+		if len(rest) == 0 || rest[0] != '_' {
+			continue
 		}
+		sentAt, rest := leadingInt(rest[1:])
+		msg = rest
+		if seq < 0 || seq/64 >= int64(len(c.seen)) {
+			continue
+		}
+		w, bit := seq/64, uint64(1)<<(seq%64)
+		if c.seen[w]&bit != 0 {
+			c.dups++
+			continue
+		}
+		c.seen[w] |= bit
+		c.distinct.Add(1)
+		c.lat.add(time.Duration(now - sentAt))
 	}
 }
 
