@@ -27,27 +27,38 @@ type sock struct {
 	ended   bool
 }
 
-// detach takes the socket out of Go's poller: it keeps a duplicate of the
-// descriptor (non-blocking, as Go left it), closes Go's, and hands over any
-// bytes the handshake's reader had already buffered.
-func detach(w *wsConn) (fd int, buffered []byte, err error) {
-	tcp, ok := w.c.(*net.TCPConn)
+// dupFD returns a duplicate of a TCP connection's descriptor, non-blocking
+// as Go keeps it, to be used with raw system calls once c is closed.
+func dupFD(c net.Conn) (int, error) {
+	tcp, ok := c.(*net.TCPConn)
 	if !ok {
-		return -1, nil, errors.New("not a TCP connection")
+		return -1, errors.New("not a TCP connection")
 	}
 	rc, err := tcp.SyscallConn()
 	if err != nil {
-		return -1, nil, err
+		return -1, err
 	}
-	dupErr := rc.Control(func(orig uintptr) { fd, err = syscall.Dup(int(orig)) })
-	if dupErr != nil {
-		return -1, nil, dupErr
+	fd := -1
+	ctlErr := rc.Control(func(orig uintptr) { fd, err = syscall.Dup(int(orig)) })
+	if ctlErr != nil {
+		return -1, ctlErr
 	}
 	if err != nil {
-		return -1, nil, err
+		return -1, err
 	}
 	if err := syscall.SetNonblock(fd, true); err != nil {
 		syscall.Close(fd)
+		return -1, err
+	}
+	return fd, nil
+}
+
+// detach takes a client socket out of Go's poller: it keeps a duplicate of
+// the descriptor, closes Go's, and hands over any bytes the handshake's
+// reader had already buffered.
+func detach(w *wsConn) (fd int, buffered []byte, err error) {
+	fd, err = dupFD(w.c)
+	if err != nil {
 		return -1, nil, err
 	}
 	if n := w.r.Buffered(); n > 0 {

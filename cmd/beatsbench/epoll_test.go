@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"syscall"
@@ -135,5 +136,30 @@ func TestSockReadsAcrossSplits(t *testing.T) {
 	n, err := syscall.Read(fds[1], pong)
 	if err != nil || !bytes.Equal(pong[:n], []byte{0x8A, 0x81, 0, 0, 0, 0, 'p'}) {
 		t.Errorf("pong = %x, %v", pong[:max(n, 0)], err)
+	}
+}
+
+func TestFloorFrame(t *testing.T) {
+	for _, n := range []int{1, 2, 7, 2000} { // 2,000 purchases need a 64-bit length
+		var batch [][]byte
+		for i := range n {
+			batch = append(batch, []byte(fmt.Sprintf(`{"item_description":"bbseq_%d_1"}`, i)))
+		}
+		frame := floorFrame(batch)
+		fin, op, payload, size, err := parseFrame(frame)
+		if err != nil || size != len(frame) || !fin || op != 1 {
+			t.Fatalf("%d purchases: size %d of %d, fin %v, op %d, err %v", n, size, len(frame), fin, op, err)
+		}
+		var msg struct {
+			Purchases []struct {
+				Desc string `json:"item_description"`
+			} `json:"purchases"`
+		}
+		if err := json.Unmarshal(payload, &msg); err != nil {
+			t.Fatalf("%d purchases: %v", n, err)
+		}
+		if len(msg.Purchases) != n || msg.Purchases[0].Desc != fmt.Sprintf("bbseq_%d_1", n-1) {
+			t.Fatalf("%d purchases: got %+v, want newest first", n, msg.Purchases)
+		}
 	}
 }

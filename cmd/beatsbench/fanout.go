@@ -1,13 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,30 +35,6 @@ type fanoutRun struct {
 	Drain          time.Duration `json:"drain_ns"`   // from the last XADD until the clients had everything (or stalled)
 	Broadcasts     float64       `json:"broadcasts"` // messages the server broadcast meanwhile (each one write per socket)
 	Result         clientResult  `json:"result"`
-}
-
-// drain waits until the open clients have every purchase sent, or until
-// nothing more arrives for 5 seconds (at most 2 minutes), so that late
-// purchases count as late, not as lost.
-func drain(stdin io.Writer, out *bufio.Reader, sent int) time.Duration {
-	start, last, lastPending := time.Now(), time.Now(), int64(-1)
-	for time.Since(start) < 2*time.Minute && time.Since(last) < 5*time.Second {
-		fmt.Fprintf(stdin, "status %d\n", sent)
-		line, err := out.ReadString('\n')
-		if err != nil {
-			break
-		}
-		var pending int64
-		fmt.Sscanf(line, "pending %d", &pending)
-		if pending <= 0 {
-			break
-		}
-		if pending != lastPending {
-			last, lastPending = time.Now(), pending
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return time.Since(start)
 }
 
 // runFanout starts `beats serve` on a fresh Redis, logs in once, opens the
@@ -101,27 +72,13 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	run.RSSBeforeKB = srv.rssKB()
 
 	total := int(rate * dur.Seconds())
-	self, err := os.Executable()
+	load, err := startLoad(ctx, strings.TrimPrefix(srv.base, "http://"), srv.base, srv.cookie, clients, total)
 	if err != nil {
 		return run, err
 	}
-	cl := exec.CommandContext(ctx, self, "fanout-client", "--addr", strings.TrimPrefix(srv.base, "http://"),
-		"--origin", srv.base, "--cookie", srv.cookie, "--clients", fmt.Sprint(clients), "--max-seq", fmt.Sprint(total))
-	cl.Stderr = os.Stderr
-	stdin, _ := cl.StdinPipe()
-	stdout, _ := cl.StdoutPipe()
-	if err := cl.Start(); err != nil {
-		return run, err
-	}
-	defer cl.Process.Kill()
-	out := bufio.NewReader(stdout)
-	line, err := out.ReadString('\n')
-	if err != nil {
-		return run, fmt.Errorf("fanout-client: %w", err)
-	}
-	var connected, failed int
-	fmt.Sscanf(line, "ready %d %d", &connected, &failed)
-	logf("fan-out: %d sockets open, %d failed", connected, failed)
+	defer load.kill()
+	connected := load.Connected
+	logf("fan-out: %d sockets open, %d failed", connected, load.Failed)
 	time.Sleep(3 * time.Second)
 	run.RSSConnectedKB = srv.rssKB()
 	run.PerConnKB = float64(run.RSSConnectedKB-run.RSSBeforeKB) / float64(max(connected, 1))
@@ -143,7 +100,7 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	}()
 	pidF, _ := info(ctx, st.rdb, "server", "process_id")
 	redisPID := int(pidF)
-	cpu0 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(cl.Process.Pid), cpuTime(redisPID)}
+	cpu0 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(load.pid()), cpuTime(redisPID)}
 	broadcasts0 := srv.metric(ctx, "beats_ws_broadcasts_total")
 	pub := ingest.NewPublisher(st.rdb)
 	prog := startProgress(fmt.Sprintf("fan-out: purchases sent to %d clients", connected), int64(total))
@@ -161,8 +118,8 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	sending := time.Since(start)
 	prog.end()
 	logf("fan-out: waiting until every open client has every purchase (or nothing arrives for 5 s)")
-	run.Drain = drain(stdin, out, total)
-	cpu1 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(cl.Process.Pid), cpuTime(redisPID)}
+	run.Drain = load.drain(total)
+	cpu1 := [3]time.Duration{cpuTime(srv.pid()), cpuTime(load.pid()), cpuTime(redisPID)}
 	if b1 := srv.metric(ctx, "beats_ws_broadcasts_total"); b1 >= 0 && broadcasts0 >= 0 {
 		run.Broadcasts = b1 - broadcasts0
 	}
@@ -174,11 +131,9 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	run.ClientCPU = (cpu1[1] - cpu0[1]).Seconds() / el
 	run.RedisCPU = (cpu1[2] - cpu0[2]).Seconds() / el
 	run.Sent = total
-	fmt.Fprintf(stdin, "stop %d\n", total)
-	if err := json.NewDecoder(out).Decode(&run.Result); err != nil {
-		return run, fmt.Errorf("fanout-client result: %w", err)
+	if run.Result, err = load.stop(total); err != nil {
+		return run, err
 	}
-	_ = cl.Wait()
 	h := run.Result.Latency
 	run.P50, run.P99, run.Max = h.quantile(0.5), h.quantile(0.99), time.Duration(h.Max)*time.Microsecond
 	return run, nil

@@ -55,7 +55,7 @@ func fanoutClientMain(args []string) int {
 	cookie := fs.String("cookie", "", "Cookie header")
 	n := fs.Int("clients", 100, "sockets to open")
 	maxSeq := fs.Int("max-seq", 20000, "highest sequence number the sender will use")
-	loops := fs.Int("loops", 2, "epoll loops (OS threads) reading the sockets")
+	loops := fs.Int("loops", 1, "epoll loops (OS threads) reading the sockets")
 	_ = fs.Parse(args)
 
 	clients := make([]*client, *n)

@@ -27,13 +27,14 @@ type sizes struct {
 	Clients       int
 	FanoutFor     time.Duration
 	FanoutRate    float64
+	FloorFor      time.Duration // each of the fan-out floor's runs
 	StartupRuns   int
 	IngestTryMore int // processors of the second pipeline run
 }
 
 var (
-	full  = sizes{Ingest: 200_000, MemoryAt: []int{100_000, 1_000_000}, Terms: 1000, Clients: 5000, FanoutFor: 60 * time.Second, FanoutRate: 200, StartupRuns: 5, IngestTryMore: 2}
-	quick = sizes{Ingest: 20_000, MemoryAt: []int{10_000, 100_000}, Terms: 300, Clients: 500, FanoutFor: 10 * time.Second, FanoutRate: 200, StartupRuns: 3, IngestTryMore: 2}
+	full  = sizes{Ingest: 200_000, MemoryAt: []int{100_000, 1_000_000}, Terms: 1000, Clients: 5000, FanoutFor: 60 * time.Second, FanoutRate: 200, FloorFor: 20 * time.Second, StartupRuns: 5, IngestTryMore: 2}
+	quick = sizes{Ingest: 20_000, MemoryAt: []int{10_000, 100_000}, Terms: 300, Clients: 500, FanoutFor: 10 * time.Second, FanoutRate: 200, FloorFor: 5 * time.Second, StartupRuns: 3, IngestTryMore: 2}
 )
 
 func main() {
@@ -44,7 +45,7 @@ func main() {
 	out := flag.String("out", "BENCHMARKS.md", "Markdown file whose results block is replaced")
 	jsonOut := flag.String("json", "bench-results.json", "JSON file for the details")
 	bin := flag.String("beats", "bin/beats", "the beats binary (make build)")
-	only := flag.String("only", "startup,ingest,memory,search,fanout", "comma-separated parts to run")
+	only := flag.String("only", "startup,ingest,memory,search,fanout,fanout-floor", "comma-separated parts to run")
 	seed := flag.Int64("seed", 1, "seed of the synthetic purchases")
 	flag.IntVar(&publishers, "publishers", publishers, "ingest: goroutines publishing sales")
 	clients := flag.Int("clients", 0, "fan-out: sockets (0: the mode's size)")
@@ -124,6 +125,11 @@ func run(ctx context.Context, res *results, sz sizes, bin string, seed int64, pa
 			return fmt.Errorf("fan-out: %w", err)
 		}
 		addFanout(res, r)
+	}
+	if parts["fanout-floor"] {
+		if err := floorPart(ctx, res, sz); err != nil {
+			return err
+		}
 	}
 	return nil
 }
