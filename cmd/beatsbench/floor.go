@@ -273,7 +273,18 @@ func addFloor(res *results, runs []floorRun) {
 	}
 	res.info(s, fmt.Sprintf("best p99 of a raw write(2) server, %d clients (rounds %s)", best.Clients, intervalName(best.Interval)), ms(best.P99), "ms")
 	res.info(s, "its p50", ms(best.P50), "ms")
+	if app, ok := res.Details["fanout_latency_ms"].(map[string]float64); ok && best.P99 > 0 && best.Clients == appClients(res) {
+		res.info(s, "the app's p99 over this floor", app["p99"]/ms(best.P99), "×")
+	}
 	res.detail("fanout_floor", runs)
+}
+
+// appClients is how many sockets the app's fan-out run had, 0 without one.
+func appClients(res *results) int {
+	if r, ok := res.Details["fanout"].(fanoutRun); ok {
+		return r.Clients
+	}
+	return 0
 }
 
 func intervalName(d time.Duration) string {
