@@ -24,6 +24,9 @@ const (
 	// clients are still being written the previous message: the dashboard
 	// still gets at least ten updates a second.
 	maxHold = 100 * time.Millisecond
+	// minGap is the least time between two broadcasts of purchases (see
+	// tailer.pace).
+	minGap = 25 * time.Millisecond
 )
 
 // Options configures Live; zero values take the defaults.
@@ -104,6 +107,7 @@ func New(opts Options) *Live {
 		count:   tailBatch,
 		ready:   func() { l.readyOnce.Do(func() { close(l.ready) }) },
 		backlog: l.hub.Backlog,
+		minGap:  minGap,
 		maxHold: maxHold,
 	}
 	if opts.Snapshots != nil {

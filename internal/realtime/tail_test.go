@@ -108,12 +108,15 @@ func TestTailerBatchesNewestFirstWithoutSearchText(t *testing.T) {
 
 // TestTailerHoldsReadsWhileClientsAreBusy: while the clients still have the
 // last message queued, purchases that arrive apart go out together; once
-// they take messages at once, nothing is held.
+// they take messages at once, purchases go out one by one, except those
+// that arrive within minGap of the last broadcast.
 func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
 	rdb := redistest.New(t)
 	var busy atomic.Bool
+	const gap = 400 * time.Millisecond
 	_, out := startTailer(t, rdb, func(tl *tailer) {
 		tl.maxHold = time.Second
+		tl.minGap = gap
 		tl.backlog = func() (int, int) {
 			if busy.Load() {
 				return 2, 100 // more than 1 % still have it queued
@@ -121,15 +124,17 @@ func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
 			return 1, 100
 		}
 	})
-	// Apart by more than the tailer needs to read one alone (a blocked
-	// XREAD returns as soon as an entry arrives).
-	const apart = 100 * time.Millisecond
 	tests := []struct {
-		busy bool
-		want [][]string
+		name  string
+		busy  bool
+		apart time.Duration // between two XADDs
+		want  [][]string
 	}{
-		{busy: true, want: [][]string{{"test-1"}, {"test-3", "test-2"}}},
-		{busy: false, want: [][]string{{"test-4"}, {"test-5"}, {"test-6"}}},
+		// Apart by more than the tailer needs to read one alone (a blocked
+		// XREAD returns as soon as an entry arrives), but within maxHold.
+		{"busy clients", true, 100 * time.Millisecond, [][]string{{"test-1"}, {"test-3", "test-2"}}},
+		{"idle clients, purchases further apart than minGap", false, gap + 100*time.Millisecond, [][]string{{"test-4"}, {"test-5"}, {"test-6"}}},
+		{"idle clients, purchases within minGap", false, 20 * time.Millisecond, [][]string{{"test-7"}, {"test-9", "test-8"}}},
 	}
 	n := 0
 	for _, tt := range tests {
@@ -138,7 +143,7 @@ func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
 			for range msg {
 				n++
 				xadd(t, rdb, testPurchase(n, "A", 0))
-				time.Sleep(apart)
+				time.Sleep(tt.apart)
 			}
 		}
 		var got [][]string
@@ -146,8 +151,9 @@ func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
 			got = append(got, ids(decodePurchases(t, next(t, out))))
 		}
 		if !slices.EqualFunc(got, tt.want, slices.Equal) {
-			t.Fatalf("busy=%v: messages %v, want %v", tt.busy, got, tt.want)
+			t.Fatalf("%s: messages %v, want %v", tt.name, got, tt.want)
 		}
+		time.Sleep(gap) // the next case starts after the gap
 	}
 }
 
