@@ -11,8 +11,9 @@
 // Each message is framed once for all clients (a prepared message) and
 // written to every socket by that client's own write loop. With thousands of
 // sockets a message takes a while to be written everywhere; the tailer then
-// holds its next read for as long again (at most 100 ms), so what arrives
-// meanwhile goes out as one message instead of queueing behind the last.
+// holds its next read until the clients have taken it and at least 25 ms
+// have passed (at most 100 ms), so what arrives meanwhile goes out as one
+// message instead of queueing behind the last.
 //
 // A client that cannot keep up is never waited for: its bounded queue
 // overflows, it is dropped and its socket is closed with 1013 "slow
