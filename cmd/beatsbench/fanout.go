@@ -134,8 +134,7 @@ func runFanout(ctx context.Context, bin, tmp string, clients int, dur time.Durat
 	if run.Result, err = load.stop(total); err != nil {
 		return run, err
 	}
-	h := run.Result.Latency
-	run.P50, run.P99, run.Max = h.quantile(0.5), h.quantile(0.99), time.Duration(h.Max)*time.Microsecond
+	run.P50, run.P99, run.Max = run.Result.Latency.summary()
 	return run, nil
 }
 

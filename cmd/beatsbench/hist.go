@@ -92,4 +92,9 @@ func percentile(samples []time.Duration, q float64) time.Duration {
 	return s[min(max(rank, 0), len(s)-1)]
 }
 
+// summary is the p50, p99 and max.
+func (h *hist) summary() (p50, p99, highest time.Duration) {
+	return h.quantile(0.5), h.quantile(0.99), time.Duration(h.Max) * time.Microsecond
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
