@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // The fan-out floor (beatsbench --only fanout-floor) is what this machine
@@ -125,7 +126,9 @@ func runFloor(ctx context.Context, f *floorServer, clients int, dur time.Duratio
 		every := time.Duration(float64(time.Second) / rate)
 		start := time.Now()
 		for i := range total {
-			time.Sleep(time.Until(start.Add(time.Duration(i) * every)))
+			if retry.Sleep(ctx, time.Until(start.Add(time.Duration(i)*every))) != nil {
+				return
+			}
 			p := purchases.Normalize(benchItem(i, time.Now()))
 			b, _ := json.Marshal(p)
 			mu.Lock()
