@@ -108,8 +108,8 @@ func epollLoop(socks []*sock, stopping *atomic.Bool) error {
 				continue
 			}
 			if err := s.readOnce(buf); err != nil {
-				s.end(err, stopping)
 				_ = syscall.EpollCtl(epfd, syscall.EPOLL_CTL_DEL, s.fd, nil)
+				s.end(err, stopping)
 			}
 		}
 	}
