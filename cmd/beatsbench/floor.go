@@ -141,6 +141,7 @@ func runFloor(ctx context.Context, f *floorServer, clients int, dur time.Duratio
 		}
 	}()
 
+	prog := startProgress(fmt.Sprintf("fan-out floor: purchases sent to %d clients", len(fds)), int64(total))
 	writers := runtime.GOMAXPROCS(0)
 	cpu0 := [2]time.Duration{cpuTime(syscall.Getpid()), cpuTime(load.pid())}
 	start := time.Now()
@@ -177,10 +178,12 @@ func runFloor(ctx context.Context, f *floorServer, clients int, dur time.Duratio
 		}
 		wg.Wait()
 		sent += len(batch)
+		prog.add(int64(len(batch)))
 		run.Rounds++
 		bytesSent += float64(len(frame))
 	}
 	sending := time.Since(start)
+	prog.end()
 	drained := load.drain(total)
 	cpu1 := [2]time.Duration{cpuTime(syscall.Getpid()), cpuTime(load.pid())}
 	el := (sending + drained).Seconds()
