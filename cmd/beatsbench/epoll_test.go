@@ -1,14 +1,22 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/sha1"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 // serverFrame frames payload as a server does: unmasked, one frame.
@@ -80,13 +88,12 @@ func FuzzParseFrame(f *testing.F) {
 	})
 }
 
-// TestSockReadsAcrossSplits writes frames to one end of a socket pair in
-// pieces cut at every awkward place and checks the sock records each bench
-// purchase once, answers pings, and ends on the close frame with its code.
-func TestSockReadsAcrossSplits(t *testing.T) {
-	var stream []byte
-	const purchases = 40
-	for i := range purchases {
+// benchStream is what a server might send one client: purchases is the
+// number of distinct bench purchases in it, one of them sent twice, a
+// ping ("p") among them, and a close frame with 1013 last.
+func benchStream() (stream []byte, purchases int) {
+	const n = 40
+	for i := range n {
 		msg := []byte(fmt.Sprintf(`{"purchases":[{"item_description":"bbseq_%d_%d"}]}`, i, time.Now().UnixNano()))
 		if i%3 == 0 { // a message in two fragments
 			stream = append(stream, serverFrame(1, false, msg[:10])...)
@@ -99,44 +106,118 @@ func TestSockReadsAcrossSplits(t *testing.T) {
 			stream = append(stream, serverFrame(1, true, msg)...) // a duplicate
 		}
 	}
-	stream = append(stream, serverFrame(8, true, binary.BigEndian.AppendUint16(nil, 1013))...)
+	return append(stream, serverFrame(8, true, binary.BigEndian.AppendUint16(nil, 1013))...), n
+}
 
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Close(fds[1])
-	if err := syscall.SetNonblock(fds[0], true); err != nil {
-		t.Fatal(err)
-	}
-	c := &client{seen: make([]uint64, 2), lat: newHist()}
-	s := &sock{fd: fds[0], pending: stream[:1], c: c} // one byte came with the handshake
-	var stopping atomic.Bool
-	buf := make([]byte, 64)
-	var readErr error
-	for at := 1; at < len(stream) && readErr == nil; {
-		n := min(1+at%7, len(stream)-at) // pieces of 1 to 7 bytes
-		if _, err := syscall.Write(fds[1], stream[at:at+n]); err != nil {
-			t.Fatal(err)
-		}
-		at += n
-		readErr = s.readOnce(buf)
-	}
-	if readErr == nil {
-		t.Fatal("the close frame did not end the socket")
-	}
-	s.end(readErr, &stopping)
+// checkTally fails unless c saw every purchase once, the duplicate, and
+// the close code.
+func checkTally(t *testing.T, c *client, purchases int) {
+	t.Helper()
 	if c.closeCode != 1013 || !c.closed.Load() {
 		t.Errorf("close code %d, closed %v; want 1013, true", c.closeCode, c.closed.Load())
 	}
-	if got := c.distinct.Load(); got != purchases || c.dups != 1 || c.lat.N != purchases {
+	if got := c.distinct.Load(); got != int64(purchases) || c.dups != 1 || c.lat.N != uint64(purchases) {
 		t.Errorf("distinct %d, duplicates %d, latencies %d; want %d, 1, %d", got, c.dups, c.lat.N, purchases, purchases)
 	}
-	pong := make([]byte, 16)
-	n, err := syscall.Read(fds[1], pong)
-	if err != nil || !bytes.Equal(pong[:n], []byte{0x8A, 0x81, 0, 0, 0, 0, 'p'}) {
-		t.Errorf("pong = %x, %v", pong[:max(n, 0)], err)
+}
+
+// TestSockReadsAcrossSplits feeds the stream to one end of a socket pair
+// and checks the sock records each bench purchase once, answers the ping,
+// and ends on the close frame with its code: in pieces cut at every awkward
+// place, and in one write read through a buffer smaller than most frames
+// (so that frames pile up in pending across many reads).
+func TestSockReadsAcrossSplits(t *testing.T) {
+	stream, purchases := benchStream()
+	tests := []struct {
+		name    string
+		piece   func(at int) int // bytes to write at offset at
+		bufSize int
+	}{
+		{"pieces of 1 to 7 bytes", func(at int) int { return 1 + at%7 }, 64},
+		{"one write, 13-byte reads", func(int) int { return len(stream) }, 13},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer syscall.Close(fds[1])
+			if err := syscall.SetNonblock(fds[0], true); err != nil {
+				t.Fatal(err)
+			}
+			c := &client{seen: make([]uint64, 2), lat: newHist()}
+			s := &sock{fd: fds[0], pending: append([]byte(nil), stream[:1]...), c: c} // one byte came with the handshake
+			buf := make([]byte, tt.bufSize)
+			var readErr error
+			// Each read takes at least a byte while any is waiting, so the
+			// close frame must have ended it within len(stream) reads.
+			for at, reads := 1, 0; readErr == nil; reads++ {
+				if reads > len(stream) {
+					t.Fatal("the close frame did not end the socket")
+				}
+				if at < len(stream) {
+					n := min(tt.piece(at), len(stream)-at)
+					if _, err := syscall.Write(fds[1], stream[at:at+n]); err != nil {
+						t.Fatal(err)
+					}
+					at += n
+				}
+				readErr = s.readOnce(buf)
+			}
+			s.end(readErr, &atomic.Bool{})
+			checkTally(t, c, purchases)
+			pong := make([]byte, 16)
+			n, err := syscall.Read(fds[1], pong)
+			if err != nil || !bytes.Equal(pong[:n], []byte{0x8A, 0x81, 0, 0, 0, 0, 'p'}) {
+				t.Errorf("pong = %x, %v", pong[:max(n, 0)], err)
+			}
+		})
+	}
+}
+
+// TestLoadClientEndToEnd runs the load generator's own path, handshake,
+// detach and epoll loop, against a server that sends its 101 answer and the
+// whole stream in one write, so frames arrive inside the handshake's buffer.
+func TestLoadClientEndToEnd(t *testing.T) {
+	stream, purchases := benchStream()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		req, err := http.ReadRequest(bufio.NewReader(conn))
+		if err != nil {
+			return
+		}
+		sum := sha1.Sum([]byte(req.Header.Get("Sec-WebSocket-Key") + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"))
+		answer := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " +
+			base64.StdEncoding.EncodeToString(sum[:]) + "\r\n\r\n"
+		_, _ = conn.Write(append([]byte(answer), stream...))
+		_, _ = io.Copy(io.Discard, conn) // until the client closes
+	}()
+
+	fd, buffered, err := dialDetached(ln.Addr().String(), "http://test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &client{seen: make([]uint64, 2), lat: newHist()}
+	socks := []*sock{{fd: fd, pending: buffered, c: c}}
+	var stopping atomic.Bool
+	done := make(chan error, 1)
+	go func() { done <- epollLoop(socks, &stopping) }()
+	testwait.Until(t, 5*time.Second, "the close frame to end the socket", c.closed.Load)
+	stopping.Store(true)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	checkTally(t, c, purchases)
 }
 
 func TestFloorFrame(t *testing.T) {

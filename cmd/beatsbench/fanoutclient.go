@@ -97,7 +97,15 @@ func fanoutClientMain(args []string) int {
 	for _, g := range groups {
 		wg.Go(func() {
 			if err := epollLoop(g, &stopping); err != nil {
+				// Its sockets are read no more: count them as broken, not
+				// as open clients that miss purchases.
 				fmt.Fprintln(os.Stderr, "fanout-client:", err)
+				firstErr.CompareAndSwap(nil, err.Error())
+				for _, s := range g {
+					if !s.ended {
+						s.end(err, &atomic.Bool{})
+					}
+				}
 			}
 		})
 	}

@@ -25,7 +25,7 @@ type loadProc struct {
 func startLoad(ctx context.Context, addr, origin, cookie string, clients, maxSeq int) (*loadProc, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fanout-client: %w", err)
 	}
 	cmd := exec.CommandContext(ctx, self, "fanout-client", "--addr", addr, "--origin", origin, "--cookie", cookie,
 		"--clients", fmt.Sprint(clients), "--max-seq", fmt.Sprint(maxSeq))
@@ -33,7 +33,7 @@ func startLoad(ctx context.Context, addr, origin, cookie string, clients, maxSeq
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("fanout-client: %w", err)
 	}
 	p := &loadProc{cmd: cmd, stdin: stdin, out: bufio.NewReader(stdout)}
 	line, err := p.out.ReadString('\n')
@@ -41,7 +41,10 @@ func startLoad(ctx context.Context, addr, origin, cookie string, clients, maxSeq
 		p.kill()
 		return nil, fmt.Errorf("fanout-client: %w", err)
 	}
-	fmt.Sscanf(line, "ready %d %d", &p.Connected, &p.Failed)
+	if _, err := fmt.Sscanf(line, "ready %d %d", &p.Connected, &p.Failed); err != nil {
+		p.kill()
+		return nil, fmt.Errorf("fanout-client: %q is not \"ready <connected> <failed>\": %w", line, err)
+	}
 	return p, nil
 }
 

@@ -115,7 +115,7 @@ func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
 	var busy atomic.Bool
 	const gap = 400 * time.Millisecond
 	_, out := startTailer(t, rdb, func(tl *tailer) {
-		tl.maxHold = time.Second
+		tl.maxHold = 2 * time.Second
 		tl.minGap = gap
 		tl.backlog = func() (int, int) {
 			if busy.Load() {
@@ -130,9 +130,9 @@ func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
 		apart time.Duration // between two XADDs
 		want  [][]string
 	}{
-		// Apart by more than the tailer needs to read one alone (a blocked
-		// XREAD returns as soon as an entry arrives), but within maxHold.
-		{"busy clients", true, 100 * time.Millisecond, [][]string{{"test-1"}, {"test-3", "test-2"}}},
+		// Further apart than minGap, so only the busy clients' hold (up to
+		// maxHold) can put two in one message.
+		{"busy clients", true, gap + 100*time.Millisecond, [][]string{{"test-1"}, {"test-3", "test-2"}}},
 		{"idle clients, purchases further apart than minGap", false, gap + 100*time.Millisecond, [][]string{{"test-4"}, {"test-5"}, {"test-6"}}},
 		{"idle clients, purchases within minGap", false, 20 * time.Millisecond, [][]string{{"test-7"}, {"test-9", "test-8"}}},
 	}
