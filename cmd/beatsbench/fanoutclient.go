@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"sync"
@@ -58,49 +59,70 @@ func fanoutClientMain(args []string) int {
 	loops := fs.Int("loops", 1, "epoll loops (OS threads) reading the sockets")
 	_ = fs.Parse(args)
 
-	clients := make([]*client, *n)
-	socks := make([]*sock, *n)
-	var failed atomic.Int64
-	var firstErr atomic.Value
-	prog := startProgress("fan-out clients connected", int64(*n))
+	l := &load{socks: make([]*sock, *n)}
+	l.open(*addr, *origin, *cookie, *maxSeq)
+	var stopping atomic.Bool
+	wait := l.read(*loops, &stopping)
+	fmt.Printf("ready %d %d\n", int64(*n)-l.failed.Load(), l.failed.Load())
+	sent := l.answer(os.Stdin)
+	stopping.Store(true)
+	wait()
+	_ = json.NewEncoder(os.Stdout).Encode(l.tally(sent))
+	return 0
+}
+
+// load is the fan-out client process's sockets and what went wrong.
+type load struct {
+	socks    []*sock // nil where the socket did not open
+	failed   atomic.Int64
+	firstErr atomic.Value // string
+}
+
+func (l *load) fail(err error) { l.firstErr.CompareAndSwap(nil, err.Error()) }
+
+// open dials every socket, 32 handshakes at a time.
+func (l *load) open(addr, origin, cookie string, maxSeq int) {
+	prog := startProgress("fan-out clients connected", int64(len(l.socks)))
+	defer prog.end()
 	sem := make(chan struct{}, 32)
 	var dial sync.WaitGroup
-	for i := range *n {
+	for i := range l.socks {
 		sem <- struct{}{}
 		dial.Go(func() {
 			defer func() { <-sem }()
-			fd, buffered, err := dialDetached(*addr, *origin, *cookie)
+			fd, buffered, err := dialDetached(addr, origin, cookie)
 			if err != nil {
-				failed.Add(1)
-				firstErr.CompareAndSwap(nil, err.Error())
+				l.failed.Add(1)
+				l.fail(err)
 				return
 			}
-			clients[i] = &client{seen: make([]uint64, *maxSeq/64+1), lat: newHist()}
-			socks[i] = &sock{fd: fd, pending: buffered, c: clients[i]}
+			c := &client{seen: make([]uint64, maxSeq/64+1), lat: newHist()}
+			l.socks[i] = &sock{fd: fd, pending: buffered, c: c}
 			prog.add(1)
 		})
 	}
 	dial.Wait()
-	prog.end()
+}
 
-	// Sockets are dealt round-robin to the loops.
-	groups := make([][]*sock, max(*loops, 1))
+// read deals the open sockets round-robin to loops epoll loops; the
+// returned wait blocks until they have stopped, and closes every socket.
+func (l *load) read(loops int, stopping *atomic.Bool) (wait func()) {
+	groups := make([][]*sock, max(loops, 1))
 	k := 0
-	for _, s := range socks {
+	for _, s := range l.socks {
 		if s != nil {
 			groups[k%len(groups)] = append(groups[k%len(groups)], s)
 			k++
 		}
 	}
-	var stopping atomic.Bool
 	var wg sync.WaitGroup
 	for _, g := range groups {
 		wg.Go(func() {
-			if err := epollLoop(g, &stopping); err != nil {
+			if err := epollLoop(g, stopping); err != nil {
 				// Its sockets are read no more: count them as broken, not
 				// as open clients that miss purchases.
 				fmt.Fprintln(os.Stderr, "fanout-client:", err)
-				firstErr.CompareAndSwap(nil, err.Error())
+				l.fail(err)
 				for _, s := range g {
 					if !s.ended {
 						s.end(err, &atomic.Bool{})
@@ -109,17 +131,27 @@ func fanoutClientMain(args []string) int {
 			}
 		})
 	}
-	fmt.Printf("ready %d %d\n", int64(*n)-failed.Load(), failed.Load())
+	return func() {
+		wg.Wait()
+		for _, s := range l.socks {
+			if s != nil && !s.ended {
+				_ = syscall.Close(s.fd)
+			}
+		}
+	}
+}
 
-	sent := 0
-	sc := bufio.NewScanner(os.Stdin)
+// answer serves the bench's status queries until it says stop, and
+// returns how many purchases it sent.
+func (l *load) answer(in io.Reader) (sent int) {
+	sc := bufio.NewScanner(in)
 	for sc.Scan() {
 		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("status ")); ok {
 			sent, _ = strconv.Atoi(string(v))
 			var pending int64
-			for _, c := range clients {
-				if c != nil && !c.closed.Load() {
-					pending += int64(sent) - c.distinct.Load()
+			for _, s := range l.socks {
+				if s != nil && !s.c.closed.Load() {
+					pending += int64(sent) - s.c.distinct.Load()
 				}
 			}
 			fmt.Printf("pending %d\n", pending)
@@ -129,22 +161,20 @@ func fanoutClientMain(args []string) int {
 			break
 		}
 	}
-	stopping.Store(true)
-	wg.Wait()
-	for _, s := range socks {
-		if s != nil && !s.ended {
-			_ = syscall.Close(s.fd)
-		}
-	}
+	return sent
+}
 
-	res := clientResult{Failed: int(failed.Load()), CloseCodes: map[string]int{}, Latency: newHist()}
-	if e, ok := firstErr.Load().(string); ok {
+// tally adds up every client once the loops have stopped.
+func (l *load) tally(sent int) clientResult {
+	res := clientResult{Failed: int(l.failed.Load()), CloseCodes: map[string]int{}, Latency: newHist()}
+	if e, ok := l.firstErr.Load().(string); ok {
 		res.FirstError = e
 	}
-	for _, c := range clients {
-		if c == nil {
+	for _, s := range l.socks {
+		if s == nil {
 			continue
 		}
+		c := s.c
 		res.Connected++
 		res.Latency.merge(c.lat)
 		res.Received += uint64(c.distinct.Load())
@@ -161,8 +191,7 @@ func fanoutClientMain(args []string) int {
 			res.OpenWithMiss++
 		}
 	}
-	_ = json.NewEncoder(os.Stdout).Encode(res)
-	return 0
+	return res
 }
 
 // dialDetached opens one socket and takes it out of Go's poller.
