@@ -88,9 +88,7 @@ func epollLoop(socks []*sock, stopping *atomic.Bool) error {
 	defer syscall.Close(epfd)
 	for i, s := range socks {
 		if len(s.pending) > 0 { // bytes the handshake had already read
-			rest, err := s.consume(s.pending, time.Now().UnixNano())
-			s.pending = s.pending[:copy(s.pending, rest)]
-			if err != nil {
+			if err := s.consumePending(time.Now().UnixNano()); err != nil {
 				s.end(err, stopping)
 				continue
 			}
@@ -143,6 +141,11 @@ func (s *sock) readOnce(buf []byte) error {
 		return err
 	}
 	s.pending = append(s.pending, buf[:n]...)
+	return s.consumePending(now)
+}
+
+// consumePending parses the whole frames in s.pending and keeps the rest.
+func (s *sock) consumePending(now int64) error {
 	rest, err := s.consume(s.pending, now)
 	s.pending = s.pending[:copy(s.pending, rest)] // rest is the tail of s.pending
 	return err

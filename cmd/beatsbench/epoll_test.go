@@ -25,14 +25,7 @@ func serverFrame(op byte, fin bool, payload []byte) []byte {
 	if fin {
 		b0 |= 0x80
 	}
-	switch n := len(payload); {
-	case n < 126:
-		return append([]byte{b0, byte(n)}, payload...)
-	case n <= 0xffff:
-		return append(binary.BigEndian.AppendUint16([]byte{b0, 126}, uint16(n)), payload...)
-	default:
-		return append(binary.BigEndian.AppendUint64([]byte{b0, 127}, uint64(n)), payload...)
-	}
+	return append(frameHeader(b0, len(payload)), payload...)
 }
 
 func TestParseFrame(t *testing.T) {

@@ -140,6 +140,7 @@ func perPurchase(stats map[string]cmdStat, n int) string {
 
 func addFloor(res *results, runs []floorRun) {
 	const s = "2 fan-out floor"
+	res.detail("fanout_floor", runs)
 	best := -1
 	for i, r := range runs {
 		res.Findings = append(res.Findings, fmt.Sprintf("fan-out floor, rounds %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d rounds of %.0f B; CPU in cores: server %.2f, clients %.2f; %.1f µs server CPU per write, %.1f µs client CPU per message; %d sockets no longer written (full or broken), %d purchases missed",
@@ -152,7 +153,6 @@ func addFloor(res *results, runs []floorRun) {
 	}
 	if best < 0 {
 		res.Findings = append(res.Findings, "fan-out floor: no client received anything, so there is no floor")
-		res.detail("fanout_floor", runs)
 		return
 	}
 	b := runs[best]
@@ -161,7 +161,6 @@ func addFloor(res *results, runs []floorRun) {
 	if app, ok := res.Details["fanout_latency_ms"].(map[string]float64); ok && b.P99 > 0 && b.Clients == appClients(res) {
 		res.info(s, "the app's p99 over this floor", app["p99"]/ms(b.P99), "×")
 	}
-	res.detail("fanout_floor", runs)
 }
 
 // appClients is how many sockets the app's fan-out run had, 0 without one.

@@ -85,15 +85,7 @@ func floorFrame(batch [][]byte) []byte {
 	for _, b := range batch {
 		n += len(b)
 	}
-	var frame []byte
-	switch {
-	case n < 126:
-		frame = []byte{0x81, byte(n)}
-	case n <= 0xffff:
-		frame = binary.BigEndian.AppendUint16([]byte{0x81, 126}, uint16(n))
-	default:
-		frame = binary.BigEndian.AppendUint64([]byte{0x81, 127}, uint64(n))
-	}
+	frame := frameHeader(0x81, n) // a text message in one frame
 	frame = append(frame, `{"purchases":[`...)
 	for i := len(batch) - 1; i >= 0; i-- {
 		frame = append(frame, batch[i]...)
@@ -102,6 +94,19 @@ func floorFrame(batch [][]byte) []byte {
 		}
 	}
 	return append(frame, "]}"...)
+}
+
+// frameHeader is the header of an unmasked frame (as a server sends it)
+// whose first byte is b0 (FIN and opcode) and whose payload is n bytes.
+func frameHeader(b0 byte, n int) []byte {
+	switch {
+	case n < 126:
+		return []byte{b0, byte(n)}
+	case n <= 0xffff:
+		return binary.BigEndian.AppendUint16([]byte{b0, 126}, uint16(n))
+	default:
+		return binary.BigEndian.AppendUint64([]byte{b0, 127}, uint64(n))
+	}
 }
 
 // writeAll writes b to a non-blocking socket. A full send buffer (a client
