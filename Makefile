@@ -2,6 +2,10 @@
 # `make test` runs every test. Each target installs what it lacks.
 SHELL := /bin/bash
 GO ?= go
+# go.mod pins a patched toolchain (toolchain go1.26.11); "auto" lets the go
+# command fetch it through the module proxy when the installed Go is older,
+# even where the machine's go env says GOTOOLCHAIN=local.
+export GOTOOLCHAIN := auto
 BIN := bin/beats
 REDIS_STACK := .redis-stack/bin/redis-server
 WEB_DIST := internal/webui/dist/app/index.html

@@ -1,6 +1,8 @@
 module github.com/beatsbyredis/beats
 
-go 1.26.8
+go 1.26.10
+
+toolchain go1.26.11
 
 require (
 	github.com/alexedwards/scs/v2 v2.9.0

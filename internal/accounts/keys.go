@@ -1,6 +1,6 @@
 package accounts
 
-// The Redis keys this package owns. The seed fixes account:<id> and
+// The Redis keys this package owns. The contract (docs/contract.md) fixes account:<id> and
 // session:<id>; the rest are ours.
 const (
 	userPrefix      = "user:"     // user:<ULID> RedisJSON user documents

@@ -1,5 +1,5 @@
 // Package accounts registers and logs in users, keeps their token pairs
-// (the seed's account documents) and sessions in Redis, and rate-limits
+// (the contract's account documents) and sessions in Redis, and rate-limits
 // password guessing. Passwords are hashed with argon2id.
 package accounts
 

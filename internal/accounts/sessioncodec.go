@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// isoLayout is the seed's time format ("2023-08-04T17:20:43.241Z"). It is
+// isoLayout is the contract's time format ("2023-08-04T17:20:43.241Z"). It is
 // fixed-width in UTC, so stored times compare as strings.
 const isoLayout = "2006-01-02T15:04:05.000Z"
 
@@ -17,7 +17,7 @@ func isoTime(t time.Time) string { return t.UTC().Format(isoLayout) }
 const deadlineKey = "deadline"
 
 // JSONCodec writes session values as the fields of one JSON object (plus
-// "deadline"), so the stored document is readable and in the seed's shape.
+// "deadline"), so the stored document is readable and in the contract's shape.
 // Values must be JSON-encodable; they decode as JSON types (strings, bools,
 // float64), which is why the session keeps times as ISO strings.
 type JSONCodec struct{}

@@ -9,7 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Session lifetimes: a session dies after an idle hour (the seed's TTL of
+// Session lifetimes: a session dies after an idle hour (the contract's TTL of
 // 3600 s, renewed by each request) and at the latest when its refresh
 // token does.
 const (
@@ -45,7 +45,7 @@ type Session struct {
 	Tokens Tokens
 }
 
-// The session document's fields: the seed's four, and ours.
+// The session document's fields: the contract's four, and ours.
 const (
 	fieldToken            = "token"
 	fieldRefresh          = "refresh"

@@ -32,7 +32,7 @@ func NewSessionStore(rdb redis.UniversalClient) *SessionStore {
 
 // FindCtx returns the session document; found is false once it expired.
 // Reading a session is using it, so the same round trip renews its idle
-// hour (the seed's TTL of 3600 s). When ctx allows it (WithAccountPrefetch)
+// hour (the contract's TTL of 3600 s). When ctx allows it (WithAccountPrefetch)
 // and the session's account is known, the account document is read in the
 // same round trip too, for Service.Authenticate.
 func (s *SessionStore) FindCtx(ctx context.Context, id string) ([]byte, bool, error) {

@@ -27,7 +27,7 @@ type Tokens struct {
 	RefreshExpiresOn time.Time
 }
 
-// accountDoc is the account:<id> document: the seed's three fields plus the
+// accountDoc is the account:<id> document: the contract's three fields plus the
 // hashes that tokens are checked against, and the pair replaced by the last
 // refresh (accepted for refreshGrace, for requests that were already running).
 type accountDoc struct {
@@ -42,7 +42,7 @@ type accountDoc struct {
 }
 
 // epochSeconds is Unix time in seconds, written with milliseconds as the
-// seed writes it (1691169643.241), so it is a JSON float even on a whole second.
+// contract writes it (1691169643.241), so it is a JSON float even on a whole second.
 type epochSeconds float64
 
 func epochOf(t time.Time) epochSeconds { return epochSeconds(float64(t.UnixMilli()) / 1000) }
@@ -80,7 +80,7 @@ type tokenStore struct {
 	accessTTL, refreshTTL, grace time.Duration
 }
 
-// newToken is 256 random bits in base64, as the seed shows tokens.
+// newToken is 256 random bits in base64, as the contract shows tokens.
 func newToken() string {
 	b := make([]byte, 32)
 	rand.Read(b) // never fails (crypto/rand, Go 1.24+)

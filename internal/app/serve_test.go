@@ -16,7 +16,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
-const replayFile = "../../../shared/data/feed-2020-09-09.jsonl"
+const replayFile = "../../testdata/feed-2020-09-09.jsonl"
 
 // TestReplayStoresEveryPurchaseOnce is the definition of done:
 // the recorded file at full speed stores all 264 purchases exactly once,

@@ -13,7 +13,7 @@ import (
 // replayFile is a recorded real feed (264 purchases, among them "Girl Band"),
 // relative to this package's directory.
 const (
-	replayFile      = "../../../shared/data/feed-2020-09-09.jsonl"
+	replayFile      = "../../testdata/feed-2020-09-09.jsonl"
 	replayPurchases = 264
 )
 

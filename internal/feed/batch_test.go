@@ -7,7 +7,7 @@ import (
 )
 
 func TestRunBatchedPublishesEverySaleInOrderInBatches(t *testing.T) {
-	replay, err := NewReplay("../../../shared/data/feed-2020-09-09.jsonl", ReplayOptions{KeepTimes: true})
+	replay, err := NewReplay("../../testdata/feed-2020-09-09.jsonl", ReplayOptions{KeepTimes: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,8 @@ import (
 	"testing"
 )
 
-// dataDir holds the real recorded feed data shared by the project's tests.
-const dataDir = "../../../shared/data"
+// dataDir holds the real recorded feed data the tests read (copied into the repository, see testdata/README.md).
+const dataDir = "../../testdata"
 
 // recordedFile is 8 real answers of 60 s windows: 230 checkouts, 264 items.
 const recordedFile = "feed-2020-09-09.jsonl"
@@ -26,7 +26,7 @@ func dataPath(t testing.TB, name string) string {
 	t.Helper()
 	p := filepath.Join(dataDir, name)
 	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("real feed data missing (expected at %s, i.e. ../shared/data from the repo root): %v", p, err)
+		t.Fatalf("real feed data missing (expected at %s): %v", p, err)
 	}
 	return p
 }

@@ -35,7 +35,7 @@ func TestSessionDocumentAndCookie(t *testing.T) {
 	doc := jsonDoc(t, env.rdb, keys[0])
 	for _, field := range []string{"tokenExpiresOn", "refreshExpiresOn"} {
 		if _, err := time.Parse("2006-01-02T15:04:05.000Z", fmt.Sprint(doc[field])); err != nil {
-			t.Errorf("session %s = %v; want an ISO time as the seed writes it", field, doc[field])
+			t.Errorf("session %s = %v; want an ISO time as the contract writes it", field, doc[field])
 		}
 	}
 	for _, field := range []string{"token", "refresh", "accountId", "userId"} {

@@ -7,20 +7,20 @@ import (
 	"strings"
 )
 
-// document is a purchase as it is stored in Redis: the seed's keys, less
+// document is a purchase as it is stored in Redis: the contract's keys, less
 // those the reader can rebuild exactly (see restore), plus the folded text
 // the index searches, which the API never shows.
 //
 // Why leave keys out: RedisJSON keeps an object's keys in a table whose
 // capacity doubles (4, 8, 16, 32 slots), and each slot costs about 28 B
-// whether it is used or not. The seed's 20 keys plus search_text made every
+// whether it is used or not. The contract's 20 keys plus search_text made every
 // document pay for 32 slots: 985 B of structure where 16 slots cost 537 B
 // (see BENCHMARKS.md, "4. Memory"). So the document keeps at most 16 keys
 // for almost every purchase by leaving out:
 //   - id: the key purchase:<id> holds it;
 //   - utc_date: by definition the whole second of utc_date_raw;
 //   - keys whose value is null;
-//   - album_title when it is item_description (the seed's fallback);
+//   - album_title when it is item_description (the contract's fallback);
 //   - slug_type when it is the kind of page the url names (album, track or
 //     merch), and art_url when it is the Bandcamp image that art_id or
 //     package_image_id names: true of every recorded purchase. "" stands

@@ -13,12 +13,12 @@ import (
 	"github.com/beatsbyredis/beats/internal/feed"
 )
 
-// RecordedItems are the 264 purchases of the recorded feed in ../shared/data.
+// RecordedItems are the 264 purchases of the recorded feed in testdata/.
 func RecordedItems(t testing.TB) []feed.Item {
 	t.Helper()
-	f, err := os.Open("../../../shared/data/feed-2020-09-09.jsonl")
+	f, err := os.Open("../../testdata/feed-2020-09-09.jsonl")
 	if err != nil {
-		t.Fatalf("the recorded feed (../shared/data beside the repository): %v", err)
+		t.Fatalf("the recorded feed (testdata/ at the repository root): %v", err)
 	}
 	defer f.Close()
 	lines := bufio.NewScanner(f)
@@ -90,7 +90,7 @@ func TestDocumentLeavesOutWhatReadersRebuild(t *testing.T) {
 		{"a release", func(*feed.Item) {}, []string{"album_title", "art_id", "search_text", "utc_date_raw"},
 			[]string{"id", "utc_date", "slug_type", "art_url", "package_image_id", "releases", "track_album_slug_text"}},
 		{"album title the item's own", func(it *feed.Item) { it.AlbumTitle = new("Live") }, nil, []string{"album_title"}},
-		{"no album title (the seed's fallback)", func(it *feed.Item) { it.AlbumTitle = nil }, nil, []string{"album_title"}},
+		{"no album title (the contract's fallback)", func(it *feed.Item) { it.AlbumTitle = nil }, nil, []string{"album_title"}},
 		{"slug_type another kind", func(it *feed.Item) { it.SlugType = new("t") }, []string{"slug_type"}, nil},
 		{"slug_type null where the url names one", func(it *feed.Item) { it.SlugType = nil }, []string{"slug_type"}, nil},
 		{"a bundle: no slug_type, artist's url", func(it *feed.Item) {

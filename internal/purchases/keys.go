@@ -1,6 +1,6 @@
 package purchases
 
-// The Redis keys and names the app uses. The seed fixes purchase:<id>,
+// The Redis keys and names the app uses. The contract (docs/contract.md) fixes purchase:<id>,
 // top-sellers, sales_ts and the stream purchases; the rest are ours.
 const (
 	Stream         = "purchases"        // feed → pipeline: one entry per purchased item

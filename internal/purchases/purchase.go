@@ -18,7 +18,7 @@ var (
 	ErrBadQuery = errors.New("bad query")
 )
 
-// Purchase is a purchase as the API shows it: the seed's shape (its JSON keys
+// Purchase is a purchase as the API shows it: the contract's shape (its JSON keys
 // are the contract) plus the id it is stored under.
 type Purchase struct {
 	ID                 string  `json:"id"`
@@ -47,7 +47,7 @@ type Purchase struct {
 	AddlCount          *int64  `json:"addl_count,omitempty"`
 }
 
-// Normalize turns a feed item into the stored purchase, by the seed's rules:
+// Normalize turns a feed item into the stored purchase, by the contract's rules:
 // ':' in artist_name becomes ';' (the artist is a sorted-set member and the
 // original app used ':' as its key separator), utc_date is the whole second
 // with utc_date_raw the float, album_title falls back to item_description,

@@ -109,7 +109,7 @@ func TestGet(t *testing.T) {
 }
 
 // TestRecordedPurchasesReadBackWhole stores every recorded purchase and
-// reads each back, by id, by search and from the live stream, in the seed's
+// reads each back, by id, by search and from the live stream, in the contract's
 // whole shape, although the documents leave out what readers rebuild.
 func TestRecordedPurchasesReadBackWhole(t *testing.T) {
 	ctx := context.Background()

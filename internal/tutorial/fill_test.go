@@ -23,7 +23,7 @@ const (
 	// retention is the app's default --retention (720h).
 	retention = 720 * time.Hour
 	// recording is real feed data, replayed as the app's --feed replay does.
-	recording = "../../../shared/data/feed-2020-09-09.jsonl"
+	recording = "../../testdata/feed-2020-09-09.jsonl"
 	// fanName registers on the dashboard; the JSON page reads username:beatsfan.
 	fanName     = "beatsfan"
 	fanPassword = "correct horse battery staple"
@@ -36,7 +36,7 @@ const (
 )
 
 // fill loads rdb the way the running app does: the feed publishes a replay
-// of real sales and the seed's example purchase, the consumer group stores
+// of real sales and the contract's example purchase, the consumer group stores
 // them, a fan registers and logs in. It returns the value of each
 // placeholder the pages use.
 func fill(t *testing.T, rdb *redis.Client) map[string]string {
@@ -82,7 +82,7 @@ func prepare(t *testing.T, rdb *redis.Client) {
 }
 
 // publishSales replays the recording (moved to now, at full speed) and the
-// seed's example purchase into the stream; it returns the purchase ids.
+// contract's example purchase into the stream; it returns the purchase ids.
 func publishSales(t *testing.T, rdb *redis.Client) map[string]bool {
 	t.Helper()
 	ctx := t.Context()
@@ -106,14 +106,14 @@ func publishSales(t *testing.T, rdb *redis.Client) map[string]bool {
 	if err := feed.Run(ctx, replay, 0, publish); err != nil {
 		t.Fatalf("fill: replay: %v", err)
 	}
-	if err := publish(ctx, seedSale(time.Now())); err != nil {
-		t.Fatalf("fill: seed example: %v", err)
+	if err := publish(ctx, contractExampleSale(time.Now())); err != nil {
+		t.Fatalf("fill: the contract's example: %v", err)
 	}
 	return ids
 }
 
-// seedSale is the purchase the seed shows (𝐺𝑂𝑅𝐸's cassette), bought at at.
-func seedSale(at time.Time) feed.Sale {
+// contractExampleSale is the purchase the contract shows (𝐺𝑂𝑅𝐸's cassette), bought at at.
+func contractExampleSale(at time.Time) feed.Sale {
 	when := float64(at.UnixMicro()) / 1e6
 	album, slug, image := "肉と血を超えて", "a", int64(33093824)
 	return feed.Sale{UTCDate: when, Items: []feed.Item{{
