@@ -161,8 +161,8 @@ func chartsDrawn(ctx context.Context) error {
 	_, err := waitJS[bool](ctx, "both charts drawn with data", `(() => {
 		const h = document.querySelector('[data-testid="history-chart"]');
 		const s = document.querySelector('[data-testid="top-sellers-chart"]');
-		const drawn = (el) => [...(el?.querySelectorAll('.apexcharts-series path') ?? [])]
-			.some((p) => { const b = p.getBBox(); return b.width > 1 && b.height > 1; });
+		const drawn = (el) => [...(el?.querySelectorAll('svg path') ?? [])]
+			.some((p) => { const b = p.getBBox(); return b.width > 1 && b.height > 1 && p.getAttribute('fill') !== 'none'; });
 		return window.__beatsChartsReady >= 2 &&
 			+h?.dataset.points >= 2 && +s?.dataset.sellers > 0 &&
 			drawn(h) && drawn(s);

@@ -71,6 +71,28 @@ export function isoTime(ms) {
   return ms ? new Date(ms).toISOString() : ''
 }
 
+// One time format for the whole dashboard: 24-hour "14:05" (or "14:05:09"),
+// in the viewer's time zone, which timeZoneLabel names.
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+const clockSeconds = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+})
+
+/** "14:05", or "14:05:09" with seconds; '' for no time. */
+export function formatClock(ms, { seconds = false } = {}) {
+  if (!Number.isFinite(ms) || ms <= 0) return ''
+  return (seconds ? clockSeconds : clock).format(ms)
+}
+
+/** The viewer's time zone as the clock shows it: "UTC", "GMT+2", "CET". */
+export function timeZoneLabel(ms = Date.now()) {
+  const parts = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(ms)
+  return parts.find((p) => p.type === 'timeZoneName')?.value || 'local time'
+}
+
 export function formatDateTime(ms) {
   if (!ms) return ''
   return new Date(ms).toLocaleString(undefined, {
@@ -79,6 +101,7 @@ export function formatDateTime(ms) {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    hourCycle: 'h23',
   })
 }
 
