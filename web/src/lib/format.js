@@ -40,6 +40,31 @@ export function toHttps(url) {
   return ''
 }
 
+// The pages the feed links to: an album, track or merch item on an artist's
+// bandcamp.com site ("//artist.bandcamp.com/album/slug").
+const ITEM_PATH = /^\/(album|track|merch)\/[^/]+\/?$/
+
+/**
+ * The https link to a purchase's Bandcamp page, or '' when url is not one
+ * (anything else, "//evil.example/…" included, is shown as text, not linked).
+ */
+export function purchaseLink(url) {
+  const u = toHttps(url)
+  if (!u) return ''
+  let parsed
+  try {
+    parsed = new URL(u)
+  } catch {
+    return ''
+  }
+  const host = parsed.hostname.toLowerCase()
+  const site = host.endsWith('.bandcamp.com') ? host.slice(0, -'.bandcamp.com'.length) : ''
+  if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(site)) return ''
+  if (parsed.username || parsed.password || parsed.port) return ''
+  if (!ITEM_PATH.test(parsed.pathname)) return ''
+  return `https://${host}${parsed.pathname}${parsed.search}`
+}
+
 /** A same-origin path such as "/art/123.jpg" (not "//host/…"). */
 export function isSameOriginPath(url) {
   return typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')
