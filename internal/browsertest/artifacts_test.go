@@ -20,6 +20,7 @@ type viewport struct {
 var (
 	desktop = viewport{name: "desktop", width: 1366, height: 900}
 	phone   = viewport{name: "phone", width: 375, height: 812, mobile: true}
+	wide    = viewport{name: "wide", width: 1920, height: 1080}
 )
 
 func (v viewport) emulate() chromedp.Action[chromedp.Void] {
