@@ -198,22 +198,33 @@ func themedScreenshot(t *testing.T, v viewport, scheme, axe, dir string) func(ct
 	return func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), axeStepTimeout)
 		defer cancel()
-		if err := chromedp.Do(ctx, v.emulate(), emulateMedia(scheme)); err != nil {
+		if err := chromedp.Do(ctx, v.emulate()); err != nil {
 			return err
 		}
-		if _, err := waitJS[bool](ctx, "the "+scheme+" theme", `document.documentElement.dataset.bsTheme === `+strconv.Quote(scheme)); err != nil {
-			return err
-		}
-		for _, check := range []func(context.Context) error{chartsDrawn, chartsThemed, mapShaded, v.fits, stylesSettled} {
-			if err := check(ctx); err != nil {
-				return err
-			}
-		}
-		start := time.Now()
-		if err := noAxeViolations(ctx, axe); err != nil {
-			return err
-		}
-		t.Logf("axe-core: no violations (%s)", time.Since(start).Round(time.Millisecond))
-		return screenshot(ctx, t, dir, fmt.Sprintf("dashboard-%d-%s", v.width, scheme))
+		return themedPage(ctx, t, scheme, axe, dir, fmt.Sprintf("dashboard-%d-%s", v.width, scheme),
+			chartsDrawn, chartsThemed, mapShaded, v.fits)
 	}
+}
+
+// themedPage puts the system in the given colour scheme, waits for the page
+// to wear it and pass the checks, runs axe-core once transitions have ended,
+// and saves a screenshot as name.png.
+func themedPage(ctx context.Context, t *testing.T, scheme, axe, dir, name string, checks ...func(context.Context) error) error {
+	if err := chromedp.Do(ctx, emulateMedia(scheme)); err != nil {
+		return err
+	}
+	if _, err := waitJS[bool](ctx, "the "+scheme+" theme", `document.documentElement.dataset.bsTheme === `+strconv.Quote(scheme)); err != nil {
+		return err
+	}
+	for _, check := range append(checks, stylesSettled) {
+		if err := check(ctx); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	if err := noAxeViolations(ctx, axe); err != nil {
+		return err
+	}
+	t.Logf("axe-core: no violations on %s (%s)", name, time.Since(start).Round(time.Millisecond))
+	return screenshot(ctx, t, dir, name)
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/redistest"
 )
@@ -25,6 +27,17 @@ func TestThemes(t *testing.T) {
 	shots := artifactsDir(t)
 
 	steps := []step{
+		{"the register page in both themes", func(ctx context.Context) error {
+			if err := chromedp.Do(ctx, phone.emulate(), chromedp.Navigate(srv.URL+"/register"), chromedp.WaitVisible(tid("register-form"))); err != nil {
+				return err
+			}
+			for _, scheme := range []string{"light", "dark"} {
+				if err := themedPage(ctx, t, scheme, axe, shots, fmt.Sprintf("register-%d-%s", phone.width, scheme)); err != nil {
+					return err
+				}
+			}
+			return chromedp.Do(ctx, emulateMedia("light"))
+		}},
 		{"register and land on the dashboard", func(ctx context.Context) error { return register(ctx, srv.URL) }},
 	}
 	for _, scheme := range []string{"light", "dark"} {
