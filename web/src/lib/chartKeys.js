@@ -13,13 +13,32 @@ export function useChartKeys(chart, { count, show, say }) {
   const index = ref(-1)
   const spoken = ref('')
 
+  // Silent: no 'updated' event, which calls reshow.
+  function dispatch(action) {
+    try {
+      chart.value?.dispatchAction(action, { silent: true })
+    } catch {
+      // The chart is not drawn yet (or any more): nothing to point at.
+    }
+  }
+
   function go(i) {
     const n = count()
     if (!n) return
     const at = Math.max(0, Math.min(n - 1, i))
     index.value = at
-    chart.value?.dispatchAction({ type: 'showTip', ...show(at) })
+    dispatch({ type: 'showTip', ...show(at) })
     spoken.value = say(at)
+  }
+
+  // New data redraws the chart and hides its tooltip: show it again where
+  // the keys left it. Call it on the chart's 'updated' event.
+  function reshow() {
+    const n = count()
+    if (index.value < 0 || !n) return
+    const at = Math.min(index.value, n - 1)
+    index.value = at
+    dispatch({ type: 'showTip', ...show(at) })
   }
 
   function onKeydown(e) {
@@ -41,8 +60,8 @@ export function useChartKeys(chart, { count, show, say }) {
   function hide() {
     index.value = -1
     spoken.value = ''
-    chart.value?.dispatchAction({ type: 'hideTip' })
+    dispatch({ type: 'hideTip' })
   }
 
-  return { onKeydown, hide, spoken, index }
+  return { onKeydown, hide, reshow, spoken, index }
 }
