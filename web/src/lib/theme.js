@@ -28,9 +28,6 @@ const chosen = ref(typeof window !== 'undefined' ? stored() : '')
 /** The theme in use: 'light' or 'dark'. */
 export const theme = computed(() => chosen.value || system.value)
 
-/** Whether the viewer chose the theme (rather than following the system). */
-export const themeChosen = computed(() => chosen.value !== '')
-
 /** Use t ('light' or 'dark') from now on, and remember it. */
 export function chooseTheme(t) {
   if (!THEMES.includes(t)) return
@@ -39,16 +36,6 @@ export function chooseTheme(t) {
     window.localStorage.setItem(STORAGE_KEY, t)
   } catch {
     // Not remembered, but used for this page.
-  }
-}
-
-/** Follow the system's setting again. */
-export function followSystemTheme() {
-  chosen.value = ''
-  try {
-    window.localStorage.removeItem(STORAGE_KEY)
-  } catch {
-    // Nothing was stored.
   }
 }
 
