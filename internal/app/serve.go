@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/accounts"
+	"github.com/beatsbyredis/beats/internal/analytics"
 	"github.com/beatsbyredis/beats/internal/config"
 	"github.com/beatsbyredis/beats/internal/httpapi"
 	"github.com/beatsbyredis/beats/internal/ingest"
@@ -82,6 +83,8 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	})
 
 	reader := purchases.NewReader(rdb)
+	ranges := analytics.New(rdb, analytics.Options{Retention: cfg.Retention})
+	warnUncounted(ctx, rdb, cfg.Retention, log)
 	status := feedStatus(rdb)
 	live := realtime.New(realtime.Options{
 		Redis:          rdb,
@@ -102,6 +105,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	api := httpapi.New(httpapi.Deps{
 		Logger:         log,
 		Purchases:      reader,
+		Analytics:      ranges,
 		Live:           live.Handler(),
 		Ready:          readiness(rdb),
 		Feed:           status,
@@ -159,6 +163,19 @@ func prepareRedis(ctx context.Context, rdb *redis.Client, cfg config.Serve) erro
 	}
 	// The consumer group and the save script are the processor's to set up.
 	return purchases.EnsureSeries(ctx, rdb, cfg.Retention.Milliseconds())
+}
+
+// warnUncounted says when purchases were stored before this version kept
+// the range counters: ranges that include them count only the purchases
+// stored since, until they expire.
+func warnUncounted(ctx context.Context, rdb *redis.Client, retention time.Duration, log *slog.Logger) {
+	n, err := analytics.Uncounted(ctx, rdb)
+	if err != nil {
+		log.Warn("checking the range counters", "err", err)
+	} else if n > 0 {
+		log.Warn("purchases stored before the range counters existed are left out of range analytics until they expire",
+			"purchases", n, "retention", retention.String())
+	}
 }
 
 // readiness: Redis answers, the index exists, and some instance runs the feed.

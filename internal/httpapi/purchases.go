@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
@@ -59,40 +58,6 @@ func (s *Server) purchaseRevenue(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, points)
-}
-
-// GET /purchases/top-sellers: {labels, series} of the top 5 artists by USD.
-func (s *Server) topSellers(w http.ResponseWriter, r *http.Request) error {
-	chart, err := s.Purchases.TopSellers(r.Context(), 5)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, chart)
-}
-
-// byCountryWindows are the windows the map offers; a fixed set keeps the
-// query cheap and cacheable.
-var byCountryWindows = map[string]time.Duration{
-	"5m": 5 * time.Minute, "15m": 15 * time.Minute, "1h": time.Hour,
-	"6h": 6 * time.Hour, "24h": 24 * time.Hour, "7d": 7 * 24 * time.Hour, "30d": 30 * 24 * time.Hour,
-}
-
-// GET /purchases/by-country[?window=1h]: purchases and USD per country.
-func (s *Server) purchasesByCountry(w http.ResponseWriter, r *http.Request) error {
-	window := r.URL.Query().Get("window")
-	if window == "" {
-		window = "1h"
-	}
-	span, ok := byCountryWindows[window]
-	if !ok {
-		return BadRequest("window must be one of 5m, 15m, 1h, 6h, 24h, 7d, 30d")
-	}
-	since := float64(time.Now().Add(-span).UnixNano()) / 1e9
-	countries, err := s.Purchases.ByCountry(r.Context(), since)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"window": window, "countries": countries})
 }
 
 // historyQuery reads from, to and bucket (milliseconds) and checks them.

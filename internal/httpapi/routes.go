@@ -32,7 +32,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /purchases/history", s.api(s.purchaseHistory))
 	mux.Handle("GET /purchases/revenue", s.api(s.purchaseRevenue))
 	mux.Handle("GET /purchases/top-sellers", s.api(s.topSellers))
-	mux.Handle("GET /purchases/by-country", s.api(s.purchasesByCountry))
+	if s.Analytics != nil { // any range (internal/analytics)
+		mux.Handle("GET /purchases/by-country", s.api(s.purchasesByCountry))
+		mux.Handle("GET /purchases/summary", s.api(s.purchaseSummary))
+		mux.Handle("GET /purchases/breakdown", s.api(s.purchaseBreakdown))
+		mux.Handle("GET /purchases/trending", s.api(s.purchaseTrending))
+		mux.Handle("GET /purchases/export", s.api(s.exportPurchases))
+	}
 	mux.Handle("GET /purchases/{id}", s.api(s.getPurchase))
 	mux.Handle("GET /feed/status", s.api(s.feedStatus))
 

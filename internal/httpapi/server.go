@@ -21,7 +21,6 @@ type PurchaseReader interface {
 	History(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
 	Revenue(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
 	TopSellers(ctx context.Context, n int) (purchases.TopSellersChart, error)
-	ByCountry(ctx context.Context, sinceSec float64) ([]purchases.CountrySales, error)
 }
 
 // FeedStatus tells the dashboard where sales come from.
@@ -34,6 +33,9 @@ type FeedStatus struct {
 type Deps struct {
 	Logger    *slog.Logger
 	Purchases PurchaseReader
+	// Analytics answers the range routes (summary, breakdown, trending,
+	// export, the map, top sellers of a range); without it they are absent.
+	Analytics Analytics
 	// Live is the WebSocket handler (internal/realtime).
 	Live http.Handler
 	// Ready reports whether this instance can serve (Redis, index, feed).

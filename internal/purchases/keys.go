@@ -15,6 +15,12 @@ const (
 	IndexName      = "idx:purchases:v2" // the current schema; bump on change
 	indexPrefix    = "idx:purchases:v"  // older versions are dropped at start
 	liveStreamSize = 2000               // approximate length of purchases:live (see below)
+
+	// The range analytics' counters, kept by the save script (see buckets.go).
+	HourStatsPrefix = "stats:hour:"     // stats:hour:<start ms> hash: one hour's purchases and cents, per type, currency and country
+	DayStatsPrefix  = "stats:day:"      // stats:day:<start ms> hash: the same for one UTC day
+	ArtistsSuffix   = ":artists"        // stats:hour:<start ms>:artists, stats:day:<start ms>:artists sorted sets: artist → cents
+	CountryNames    = "stats:countries" // country code → the name the feed gives it
 )
 
 // liveStreamSize bounds purchases:live, whose entries each hold a whole

@@ -196,58 +196,6 @@ func (r *Reader) series(ctx context.Context, key string, q HistoryQuery) ([]Poin
 	return points, nil
 }
 
-// CountrySales is one country's purchases in a window, for the map.
-type CountrySales struct {
-	Code      string  `json:"code"`
-	Name      string  `json:"name"`
-	Purchases int64   `json:"purchases"`
-	USD       float64 `json:"usd"`
-}
-
-// ByCountry sums purchases per country since sinceSec (epoch seconds).
-func (r *Reader) ByCountry(ctx context.Context, sinceSec float64) ([]CountrySales, error) {
-	rows, err := r.rdb.Do(ctx, "FT.AGGREGATE", IndexAlias,
-		fmt.Sprintf("@utc_date_raw:[%f +inf]", sinceSec),
-		"LOAD", "1", "@country",
-		"GROUPBY", "1", "@country_code",
-		"REDUCE", "COUNT", "0", "AS", "purchases",
-		"REDUCE", "SUM", "1", "@amount_paid_usd", "AS", "usd",
-		"REDUCE", "FIRST_VALUE", "1", "@country", "AS", "name",
-		"SORTBY", "2", "@purchases", "DESC",
-		"LIMIT", "0", "300",
-		"DIALECT", "2",
-	).Slice()
-	if err != nil {
-		return nil, fmt.Errorf("purchases: FT.AGGREGATE by country: %w", err)
-	}
-	out := []CountrySales{}
-	for _, row := range rows[min(1, len(rows)):] { // rows[0] is the count
-		fields, ok := row.([]any)
-		if !ok {
-			continue
-		}
-		var c CountrySales
-		for i := 0; i+1 < len(fields); i += 2 {
-			k, _ := fields[i].(string)
-			v := fields[i+1]
-			switch k {
-			case "country_code":
-				c.Code, _ = v.(string)
-			case "name":
-				c.Name, _ = v.(string)
-			case "purchases":
-				c.Purchases = int64(toFloat(v))
-			case "usd":
-				c.USD = round2(toFloat(v))
-			}
-		}
-		if c.Code != "" {
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
-
 func toFloat(v any) float64 {
 	switch x := v.(type) {
 	case float64:

@@ -66,7 +66,11 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 	}
 	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream, Stream}
 	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize, group, entryID, p.ID}
-	return keys, args, nil
+	bucketKeys, bucketArgs, err := s.bucketArgs(p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("purchases: %s: %w", p.ID, err)
+	}
+	return append(keys, bucketKeys...), append(args, bucketArgs...), nil
 }
 
 // maxFuture is how far ahead of the clock a purchase may be and still go

@@ -7,6 +7,11 @@
 --       8 approximate length of the live stream
 --       9 consumer group  10 entry id ('' when the purchase came from elsewhere)
 --       11 purchase id (the document leaves it to the key; live readers need it)
+-- Range analytics (the block at the end; see buckets.go):
+-- KEYS: 7 stats:hour:<start ms>  8 its :artists  9 stats:day:<start ms>
+--       10 its :artists  11 stats:countries
+-- ARGV: 12 amount in whole cents  13 item type  14 currency  15 country code
+--       16 country name  17 the hour's TTL (s)  18 the day's TTL (s)
 -- Returns 1 when the purchase is new, 0 when it was stored before.
 --
 -- The EXISTS guard makes a retry a no-op, so a consumer that dies before
@@ -14,7 +19,8 @@
 -- same atomic step, means an entry is acknowledged exactly when its
 -- purchase is stored. Redis does not roll a script back when a command in
 -- it fails, so every command after the guard must not fail on data:
--- JSON.SET, EXPIRE, ZINCRBY, XADD and XACK take any valid input, and TS.ADD,
+-- JSON.SET, EXPIRE, ZINCRBY, XADD, XACK, HINCRBY, HMGET and HSET take any
+-- valid input (the range counters add whole cents, checked in Go), and TS.ADD,
 -- which refuses samples out of the series' retention, is called with pcall
 -- (a sample the series refuses is only missing from the chart; the purchase
 -- is still stored, counted and sent live).
@@ -32,6 +38,36 @@ if ARGV[7] == '1' then
   redis.pcall('TS.ADD', KEYS[4], ARGV[5], ARGV[4], 'RETENTION', ARGV[6], 'ON_DUPLICATE', 'SUM')
 end
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'id', ARGV[11], 'doc', ARGV[1])
+
+-- [range analytics] The purchase's hour and UTC day each count it in a hash
+-- of integers and add its cents to the artist in a sorted set; both keys
+-- get their TTL when the bucket's first purchase creates them.
+local cents = tonumber(ARGV[12])
+for bucket = 0, 1 do
+  local stats, artists, ttl = KEYS[7 + 2 * bucket], KEYS[8 + 2 * bucket], ARGV[17 + bucket]
+  redis.call('ZINCRBY', artists, ARGV[12], ARGV[3])
+  if redis.call('HINCRBY', stats, 'purchases', 1) == 1 then
+    redis.call('EXPIRE', stats, ttl)
+    redis.call('EXPIRE', artists, ttl)
+  end
+  redis.call('HINCRBY', stats, 'cents', ARGV[12])
+  for _, field in ipairs({'type:' .. ARGV[13], 'currency:' .. ARGV[14], 'country:' .. ARGV[15]}) do
+    redis.call('HINCRBY', stats, 'purchases:' .. field, 1)
+    redis.call('HINCRBY', stats, 'cents:' .. field, ARGV[12])
+  end
+  -- The biggest purchase: the most cents, the smallest id among equals.
+  local biggest = redis.call('HMGET', stats, 'biggest', 'biggest:cents')
+  local most = tonumber(biggest[2])
+  if not most or cents > most or (cents == most and ARGV[11] < biggest[1]) then
+    redis.call('HSET', stats, 'biggest', ARGV[11], 'biggest:cents', ARGV[12])
+  end
+end
+if ARGV[15] ~= '' and ARGV[16] ~= '' then
+  redis.call('HSET', KEYS[11], ARGV[15], ARGV[16])
+  redis.call('EXPIRE', KEYS[11], ARGV[2])
+end
+-- [end range analytics]
+
 if ARGV[10] ~= '' then
   redis.call('XACK', KEYS[6], ARGV[9], ARGV[10])
 end

@@ -215,7 +215,7 @@ func TestSearch(t *testing.T) {
 	}
 }
 
-func TestRecentTopSellersHistoryByCountry(t *testing.T) {
+func TestRecentTopSellersHistory(t *testing.T) {
 	ctx := context.Background()
 	_, saver, reader := setup(t)
 	now := time.Now()
@@ -257,15 +257,6 @@ func TestRecentTopSellersHistoryByCountry(t *testing.T) {
 	hourly, err := reader.History(ctx, purchases.HistoryQuery{BucketMS: 3_600_000})
 	if err != nil || len(hourly) == 0 || hourly[0].Y+sumY(hourly[1:]) != 13 {
 		t.Errorf("History by hour = %+v, %v; want 13 in all", hourly, err)
-	}
-
-	countries, err := reader.ByCountry(ctx, float64(now.Add(-time.Hour).Unix()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantCountries := []purchases.CountrySales{{Code: "jp", Name: "Japan", Purchases: 12, USD: 78}, {Code: "fr", Name: "France", Purchases: 1, USD: 100}}
-	if !slices.Equal(countries, wantCountries) {
-		t.Errorf("ByCountry = %+v, want %+v", countries, wantCountries)
 	}
 }
 

@@ -112,15 +112,6 @@ var appCalls = map[string]appCall{
 		_, _ = purchases.NewReader(rdb).Revenue(ctx, q)
 		return err
 	},
-	// GET /purchases/by-country, since ARG (epoch seconds)
-	"by-country": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
-		since, err := strconv.ParseFloat(arg, 64)
-		if err != nil {
-			return fmt.Errorf("by-country wants the epoch seconds it counts from: %w", err)
-		}
-		_, _ = purchases.NewReader(rdb).ByCountry(ctx, since)
-		return nil
-	},
 	// The app's start: the index and its alias, the series, the group.
 	"create-index": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
 		_ = purchases.EnsureIndex(ctx, rdb)
