@@ -15,6 +15,10 @@ import (
 // that much work per command, and only that much waits in memory here.
 const cursorCount = 1000
 
+// sortMax is more rows than a sorted query ever matches: exports sort an
+// hour (or, past denseChunk purchases, a minute) at a time.
+const sortMax = 10_000_000
+
 // scan calls fn with each purchase whose document matches query, oldest
 // first when sorted is set. It reads through an FT.AGGREGATE cursor: the
 // search module's TIMEOUT then only shortens one read (the cursor carries
@@ -26,8 +30,9 @@ func scan(ctx context.Context, rdb redis.UniversalClient, query string, sorted b
 	args := []any{"FT.AGGREGATE", purchases.IndexAlias, query}
 	if sorted {
 		// Before LOAD: the sort reads the index's sortable copy, and each
-		// document is loaded only when its row is read.
-		args = append(args, "SORTBY", 2, "@utc_date_raw", "ASC")
+		// document is loaded only when its row is read. Without MAX, a
+		// sorted FT.AGGREGATE answers only its first 10 rows.
+		args = append(args, "SORTBY", 2, "@utc_date_raw", "ASC", "MAX", sortMax)
 	}
 	args = append(args, "LOAD", 4, "@__key", "$", "AS", "doc", "WITHCURSOR", "COUNT", cursorCount, "DIALECT", 2)
 	reply, err := rdb.Do(ctx, args...).Slice()

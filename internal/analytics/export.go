@@ -50,7 +50,7 @@ func writeExport(ctx context.Context, rdb redis.UniversalClient, w io.Writer, q 
 	if err != nil {
 		return 0, err
 	}
-	chunks, err := exportChunks(ctx, rdb, q.Range)
+	chunks, err := exportChunks(ctx, rdb, q.Range, denseChunk)
 	if err != nil {
 		return 0, err
 	}
@@ -89,9 +89,9 @@ func writeExport(ctx context.Context, rdb redis.UniversalClient, w io.Writer, q 
 	return rows, out.Flush()
 }
 
-// exportChunks cuts r at hours, and a dense hour (by its counter) at
-// minutes.
-func exportChunks(ctx context.Context, rdb redis.UniversalClient, r Range) ([]Range, error) {
+// exportChunks cuts r at hours, and an hour of more than dense purchases
+// (by its counter) at minutes.
+func exportChunks(ctx context.Context, rdb redis.UniversalClient, r Range, dense int64) ([]Range, error) {
 	var hours []Range
 	for t := floor(r.From, purchases.HourMS); t < r.To; t += purchases.HourMS {
 		hours = append(hours, Range{max(t, r.From), min(t+purchases.HourMS, r.To)})
@@ -108,7 +108,7 @@ func exportChunks(ctx context.Context, rdb redis.UniversalClient, r Range) ([]Ra
 	}
 	var chunks []Range
 	for i, h := range hours {
-		if n, _ := counts[i].Int64(); n <= denseChunk {
+		if n, _ := counts[i].Int64(); n <= dense {
 			chunks = append(chunks, h)
 			continue
 		}

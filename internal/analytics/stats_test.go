@@ -128,7 +128,7 @@ func TestBoundsAndTies(t *testing.T) {
 	ps := []purchases.Purchase{
 		at(30*time.Minute+250*time.Millisecond, "b", 10), // saved first, the larger id
 		at(20*time.Minute, "a", 10),
-		at(time.Hour, "c", 1),                 // the next hour's first instant
+		at(time.Hour, "c", 1),                  // the next hour's first instant
 		at(time.Hour-time.Microsecond, "d", 2), // this hour's last
 		at(90*time.Minute, "e", 3),
 	}

@@ -150,7 +150,8 @@ type Point struct {
 }
 
 // HistoryQuery selects a span of a series; zero values mean the whole range
-// and raw samples (one a minute).
+// and raw samples (one a minute). Samples at FromMS are in, as in every
+// range of the API, and samples at ToMS out.
 type HistoryQuery struct {
 	FromMS, ToMS int64
 	BucketMS     int64 // sums samples into buckets this wide
@@ -172,7 +173,10 @@ func (r *Reader) series(ctx context.Context, key string, q HistoryQuery) ([]Poin
 		args[2] = q.FromMS
 	}
 	if q.ToMS > 0 {
-		args[3] = q.ToMS
+		if q.ToMS <= q.FromMS {
+			return []Point{}, nil
+		}
+		args[3] = q.ToMS - 1
 	}
 	if q.BucketMS > 0 {
 		args = append(args, "AGGREGATION", "sum", q.BucketMS)
