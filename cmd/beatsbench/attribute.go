@@ -54,8 +54,9 @@ func attributeMemory(ctx context.Context, st *stack, n int) (attribution, error)
 		{"top-sellers and the two series", func() error {
 			return st.rdb.Del(ctx, purchases.TopSellers, purchases.SalesSeries, purchases.RevenueSeries).Err()
 		}},
-		{"expiry entries (PERSIST)", func() error { return forKeys(ctx, st, "PERSIST", n) }},
-		{"documents with their keys (DEL)", func() error { return forKeys(ctx, st, "DEL", n) }},
+		{"range counters stats:*", func() error { return forKeys(ctx, st, "DEL", "stats:*", 0) }},
+		{"expiry entries (PERSIST)", func() error { return forKeys(ctx, st, "PERSIST", purchases.KeyPrefix+"*", n) }},
+		{"documents with their keys (DEL)", func() error { return forKeys(ctx, st, "DEL", purchases.KeyPrefix+"*", n) }},
 	}
 	for _, s := range steps {
 		if err := step(s.what, s.fn); err != nil {
@@ -65,13 +66,13 @@ func attributeMemory(ctx context.Context, st *stack, n int) (attribution, error)
 	return a, nil
 }
 
-// forKeys runs cmd on every purchase:<id> key, pipelined.
-func forKeys(ctx context.Context, st *stack, cmd string, n int) error {
-	prog := startProgress(cmd+" purchase:<id>", int64(n))
+// forKeys runs cmd on every key matching pattern (about n of them), pipelined.
+func forKeys(ctx context.Context, st *stack, cmd, pattern string, n int) error {
+	prog := startProgress(cmd+" "+pattern, int64(n))
 	defer prog.end()
 	var cursor uint64
 	for {
-		keys, next, err := st.rdb.Scan(ctx, cursor, purchases.KeyPrefix+"*", 5000).Result()
+		keys, next, err := st.rdb.Scan(ctx, cursor, pattern, 5000).Result()
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"math/rand/v2"
+	"strconv"
 	"time"
 
 	"github.com/beatsbyredis/beats/internal/feed"
@@ -15,19 +17,38 @@ const salesRate = 2
 // unique ids, timed so that the last of n items falls about now: all of
 // them are inside the app's retention, as live data would be.
 type generator struct {
-	src  *feed.Synthetic
-	seen map[string]struct{}
-	left int
+	src   *feed.Synthetic
+	seen  map[string]struct{}
+	left  int
+	names *rand.Zipf // nil: the synthetic catalogue's artists
 }
 
+// artistNames, when set (--artists), renames each purchase's artist to one
+// of that many, drawn with Zipf's law as sales concentrate on few artists:
+// the synthetic catalogue has about fifty, the real feed tens of thousands,
+// and what the range counters cost grows with the artists of each hour.
+var artistNames int
+
 func newGenerator(n int, seed int64) *generator {
-	span := time.Duration(float64(n) / 1.2 / salesRate * float64(time.Second))
-	start := time.Now().Add(-span)
-	return &generator{
-		src:  feed.NewSynthetic(feed.SyntheticOptions{Rate: salesRate, Seed: seed, Now: func() time.Time { return start }}),
+	span := time.Duration(float64(n) / itemsPerCheckout / salesRate * float64(time.Second))
+	return newGeneratorOver(n, seed, time.Now().Add(-span), span)
+}
+
+// itemsPerCheckout is the synthetic feed's mean (feed.Synthetic.itemCount).
+const itemsPerCheckout = 1.22
+
+// newGeneratorOver spreads n items over span from start.
+func newGeneratorOver(n int, seed int64, start time.Time, span time.Duration) *generator {
+	rate := float64(n) / itemsPerCheckout / span.Seconds()
+	g := &generator{
+		src:  feed.NewSynthetic(feed.SyntheticOptions{Rate: rate, Seed: seed, Now: func() time.Time { return start }}),
 		seen: make(map[string]struct{}, n),
 		left: n,
 	}
+	if artistNames > 1 {
+		g.names = rand.NewZipf(rand.New(rand.NewPCG(uint64(seed), 99)), 1.1, 1, uint64(artistNames-1))
+	}
+	return g
 }
 
 // next returns the next sale, cut so that exactly n items come out in all;
@@ -41,6 +62,9 @@ func (g *generator) next() (feed.Sale, bool) {
 				continue
 			}
 			g.seen[it.ID] = struct{}{}
+			if g.names != nil {
+				it.ArtistName = "Artist " + strconv.FormatUint(g.names.Uint64(), 10)
+			}
 			items = append(items, it)
 			g.left--
 		}

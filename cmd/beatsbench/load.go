@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -29,6 +30,11 @@ type loader struct {
 
 func newLoader(rdb *redis.Client, total int, seed int64) *loader {
 	return &loader{rdb: rdb, saver: purchases.NewSaver(rdb, retention), gen: newGenerator(total, seed)}
+}
+
+// newLoaderOver loads total purchases spread over span from start.
+func newLoaderOver(rdb *redis.Client, total int, seed int64, start time.Time, span time.Duration) *loader {
+	return &loader{rdb: rdb, saver: purchases.NewSaver(rdb, retention), gen: newGeneratorOver(total, seed, start, span)}
 }
 
 // loadTo stores purchases until n are loaded in all.

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -29,12 +30,14 @@ type sizes struct {
 	FanoutRate    float64
 	FloorFor      time.Duration // each of the fan-out floor's runs
 	StartupRuns   int
-	IngestTryMore int // processors of the second pipeline run
+	IngestTryMore int   // processors of the second pipeline run
+	AnalyticsAt   []int // purchases over 30 days, a fresh Redis each
+	RangeRequests int   // per endpoint and range length
 }
 
 var (
-	full  = sizes{Ingest: 200_000, MemoryAt: []int{100_000, 1_000_000}, Terms: 1000, Clients: 5000, FanoutFor: 60 * time.Second, FanoutRate: 200, FloorFor: 20 * time.Second, StartupRuns: 5, IngestTryMore: 2}
-	quick = sizes{Ingest: 20_000, MemoryAt: []int{10_000, 100_000}, Terms: 300, Clients: 500, FanoutFor: 10 * time.Second, FanoutRate: 200, FloorFor: 5 * time.Second, StartupRuns: 3, IngestTryMore: 2}
+	full  = sizes{Ingest: 200_000, MemoryAt: []int{100_000, 1_000_000}, Terms: 1000, Clients: 5000, FanoutFor: 60 * time.Second, FanoutRate: 200, FloorFor: 20 * time.Second, StartupRuns: 5, IngestTryMore: 2, AnalyticsAt: []int{100_000, 1_000_000}, RangeRequests: 200}
+	quick = sizes{Ingest: 20_000, MemoryAt: []int{10_000, 100_000}, Terms: 300, Clients: 500, FanoutFor: 10 * time.Second, FanoutRate: 200, FloorFor: 5 * time.Second, StartupRuns: 3, IngestTryMore: 2, AnalyticsAt: []int{100_000}, RangeRequests: 50}
 )
 
 func main() {
@@ -45,9 +48,11 @@ func main() {
 	out := flag.String("out", "BENCHMARKS.md", "Markdown file whose results block is replaced")
 	jsonOut := flag.String("json", "bench-results.json", "JSON file for the details")
 	bin := flag.String("beats", "bin/beats", "the beats binary (make build)")
-	only := flag.String("only", "startup,ingest,memory,search,fanout,fanout-floor", "comma-separated parts to run")
+	only := flag.String("only", "startup,ingest,memory,search,analytics,fanout,fanout-floor", "comma-separated parts to run")
+	analyticsAt := flag.String("analytics-at", "", "analytics: comma-separated sizes (default: the mode's)")
 	seed := flag.Int64("seed", 1, "seed of the synthetic purchases")
 	flag.IntVar(&publishers, "publishers", publishers, "ingest: goroutines publishing sales")
+	flag.IntVar(&artistNames, "artists", 0, "memory, analytics: rename artists to this many, Zipf-distributed (0: the synthetic catalogue's)")
 	clients := flag.Int("clients", 0, "fan-out: sockets (0: the mode's size)")
 	fanoutFor := flag.Duration("fanout-for", 0, "fan-out: how long purchases are sent (0: the mode's)")
 	flag.BoolVar(&fanoutRoles, "fanout-roles", false, "fan-out: serve the sockets from an instance run with --consumers 0, beside a second instance that stores")
@@ -64,6 +69,17 @@ func main() {
 	}
 	if *fanoutFor > 0 {
 		sz.FanoutFor = *fanoutFor
+	}
+	if *analyticsAt != "" {
+		sz.AnalyticsAt = nil
+		for _, f := range strings.Split(*analyticsAt, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1000 {
+				fmt.Fprintln(os.Stderr, "beatsbench: --analytics-at: sizes of 1000 or more")
+				os.Exit(2)
+			}
+			sz.AnalyticsAt = append(sz.AnalyticsAt, n)
+		}
 	}
 	parts := map[string]bool{}
 	for _, p := range strings.Split(*only, ",") {
@@ -91,7 +107,7 @@ func main() {
 }
 
 func run(ctx context.Context, res *results, sz sizes, bin string, seed int64, parts map[string]bool) error {
-	if _, err := os.Stat(bin); err != nil && (parts["startup"] || parts["search"] || parts["fanout"]) {
+	if _, err := os.Stat(bin); err != nil && (parts["startup"] || parts["search"] || parts["fanout"] || parts["analytics"]) {
 		return fmt.Errorf("%s: %w (run make build)", bin, err)
 	}
 	tmp, err := os.MkdirTemp("", "beatsbench-")
@@ -117,6 +133,17 @@ func run(ctx context.Context, res *results, sz sizes, bin string, seed int64, pa
 		if err := memorySearchPart(ctx, res, sz, bin, tmp, seed, parts); err != nil {
 			return err
 		}
+	}
+	if parts["analytics"] {
+		var runs []analyticsRun
+		for _, n := range sz.AnalyticsAt {
+			r, err := runAnalytics(ctx, bin, tmp, n, sz.RangeRequests, seed)
+			if err != nil {
+				return fmt.Errorf("analytics at %d: %w", n, err)
+			}
+			runs = append(runs, r)
+		}
+		addAnalytics(res, runs)
 	}
 	if parts["fanout"] {
 		logf("2. fan-out: %d WebSocket clients, %.0f purchases/s for %s", sz.Clients, sz.FanoutRate, sz.FanoutFor)

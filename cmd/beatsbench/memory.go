@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
@@ -64,6 +65,12 @@ func measureMemory(ctx context.Context, st *stack, l *loader, baseline float64) 
 		m.Breakdown["key "+key] = float64(u) / n
 		accounted += float64(u) / n
 	}
+	counters, keys, err := counterMemory(ctx, st.rdb)
+	if err != nil {
+		return m, err
+	}
+	m.Breakdown[fmt.Sprintf("keys stats:* (range counters, %d keys)", keys)] = counters / n
+	accounted += counters / n
 	m.Breakdown["rest (keyspace, expires, allocator)"] = m.PerPurchase - accounted
 	return m, nil
 }

@@ -7,14 +7,58 @@
 -- KEYS: n bucket hashes, then their n :artists sorted sets, then stats:countries
 -- ARGV: 1 n  2 how many top artists  3... artist, cents pairs of the
 --       purchases of the range's partial hours (read from the documents)
--- Returns: the n hashes (HGETALL), the country names (HGETALL), the number
--- of distinct artists, then the top artists and their cents, flat.
+-- Returns {the buckets' counters summed (field, value, ...), with the
+-- biggest purchase's id and cents; the country names (HGETALL); the number
+-- of distinct artists; the top artists and their cents (artist, cents, ...)}.
 local n, k = tonumber(ARGV[1]), tonumber(ARGV[2])
-local out = {}
-for i = 1, n do
-  out[i] = redis.call('HGETALL', KEYS[i])
+
+-- Byte order, whatever the server's locale (Lua's < on strings follows it).
+local function before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = a:byte(i), b:byte(i)
+    if x ~= y then
+      return x < y
+    end
+  end
+  return #a < #b
 end
-out[n + 1] = redis.call('HGETALL', KEYS[2 * n + 1])
+
+-- Sum the hashes: every field is an integer count or cents, but the biggest
+-- purchase, which is compared (the most cents, the smallest id among equals).
+local counters, fields = {}, {}
+local biggest, most = nil, nil
+for i = 1, n do
+  local h = redis.call('HGETALL', KEYS[i])
+  local id, cents = nil, nil
+  for j = 1, #h, 2 do
+    local f, v = h[j], h[j + 1]
+    if f == 'biggest' then
+      id = v
+    elseif f == 'biggest:cents' then
+      cents = tonumber(v)
+    else
+      if counters[f] == nil then
+        counters[f] = 0
+        fields[#fields + 1] = f
+      end
+      counters[f] = counters[f] + tonumber(v)
+    end
+  end
+  if id and (most == nil or cents > most or (cents == most and before(id, biggest))) then
+    biggest, most = id, cents
+  end
+end
+local summed = {}
+for _, f in ipairs(fields) do
+  summed[#summed + 1] = f
+  summed[#summed + 1] = counters[f]
+end
+if biggest then
+  summed[#summed + 1] = 'biggest'
+  summed[#summed + 1] = biggest
+  summed[#summed + 1] = 'biggest:cents'
+  summed[#summed + 1] = most
+end
 
 local sums, distinct = {}, 0
 local function add(artist, cents)
@@ -40,32 +84,22 @@ for i = 3, #ARGV, 2 do
   add(ARGV[i], tonumber(ARGV[i + 1]))
 end
 
--- Byte order, whatever the server's locale (Lua's < on strings follows it).
-local function before(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = a:byte(i), b:byte(i)
-    if x ~= y then
-      return x < y
-    end
-  end
-  return #a < #b
-end
 -- The k highest sums, the smaller name first among equal sums.
-local top = {}
+local best = {}
 for artist, cents in pairs(sums) do
-  local last = top[#top]
-  if #top < k or cents > last[2] or (cents == last[2] and before(artist, last[1])) then
-    local at = #top + 1
-    while at > 1 and (cents > top[at - 1][2] or (cents == top[at - 1][2] and before(artist, top[at - 1][1]))) do
+  local last = best[#best]
+  if #best < k or cents > last[2] or (cents == last[2] and before(artist, last[1])) then
+    local at = #best + 1
+    while at > 1 and (cents > best[at - 1][2] or (cents == best[at - 1][2] and before(artist, best[at - 1][1]))) do
       at = at - 1
     end
-    table.insert(top, at, {artist, cents})
-    top[k + 1] = nil
+    table.insert(best, at, {artist, cents})
+    best[k + 1] = nil
   end
 end
-out[n + 2] = distinct
-for _, t in ipairs(top) do
-  out[#out + 1] = t[1]
-  out[#out + 1] = t[2]
+local top = {}
+for _, t in ipairs(best) do
+  top[#top + 1] = t[1]
+  top[#top + 1] = t[2]
 end
-return out
+return {summed, redis.call('HGETALL', KEYS[2 * n + 1]), distinct, top}

@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -93,21 +92,20 @@ func (st *Stats) addPurchase(p purchases.Purchase, cents int64) {
 	st.biggest(p.ID, cents)
 }
 
-// addBucket adds one bucket's hash, as HGETALL answers it.
-func (st *Stats) addBucket(fields []any) error {
-	h := make(map[string]string, len(fields)/2)
+// addCounters adds the summed counters the range script answers: a flat
+// list of field names and integers, and the biggest purchase's id.
+func (st *Stats) addCounters(fields []any) error {
+	var biggest string
+	var biggestCents int64
 	for i := 0; i+1 < len(fields); i += 2 {
-		k, _ := fields[i].(string)
-		v, _ := fields[i+1].(string)
-		h[k] = v
-	}
-	for field, value := range h {
-		if field == "biggest" || field == "biggest:cents" {
+		field, _ := fields[i].(string)
+		if field == "biggest" {
+			biggest, _ = fields[i+1].(string)
 			continue
 		}
-		n, err := strconv.ParseInt(value, 10, 64)
-		if err != nil {
-			return fmt.Errorf("analytics: counter %s = %q: %w", field, value, err)
+		n, ok := fields[i+1].(int64)
+		if !ok {
+			return fmt.Errorf("analytics: counter %s = %v: not an integer", field, fields[i+1])
 		}
 		measure, rest, _ := strings.Cut(field, ":")
 		dim, val, split := strings.Cut(rest, ":")
@@ -116,18 +114,16 @@ func (st *Stats) addBucket(fields []any) error {
 			st.Total.Purchases += n
 		case field == "cents":
 			st.Total.Cents += n
+		case field == "biggest:cents":
+			biggestCents = n
 		case split && measure == "purchases":
 			st.count(dim, val, n, 0)
 		case split && measure == "cents":
 			st.count(dim, val, 0, n)
 		}
 	}
-	if id := h["biggest"]; id != "" {
-		cents, err := strconv.ParseInt(h["biggest:cents"], 10, 64)
-		if err != nil {
-			return fmt.Errorf("analytics: biggest:cents = %q: %w", h["biggest:cents"], err)
-		}
-		st.biggest(id, cents)
+	if biggest != "" {
+		st.biggest(biggest, biggestCents)
 	}
 	return nil
 }
@@ -138,8 +134,8 @@ var rangeLua string
 var rangeScript = redis.NewScript(rangeLua)
 
 // readStats reads the figures of r: the documents of its partial hours
-// first, then its whole hours and days with the script, which also sums
-// the artists of both.
+// first, then its whole hours and days with the script, which sums their
+// counters and the artists of both.
 func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats, error) {
 	st := newStats(r)
 	plan := Split(r)
@@ -174,22 +170,20 @@ func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats,
 	if err != nil {
 		return nil, fmt.Errorf("analytics: read %d buckets: %w", len(buckets), err)
 	}
-	if len(reply) < len(buckets)+2 {
-		return nil, fmt.Errorf("analytics: range script answered %d elements for %d buckets", len(reply), len(buckets))
+	if len(reply) != 4 {
+		return nil, fmt.Errorf("analytics: range script answered %d elements", len(reply))
 	}
-	for i := range buckets {
-		fields, _ := reply[i].([]any)
-		if err := st.addBucket(fields); err != nil {
-			return nil, fmt.Errorf("%s: %w", buckets[i], err)
-		}
+	counters, _ := reply[0].([]any)
+	if err := st.addCounters(counters); err != nil {
+		return nil, err
 	}
-	names, _ := reply[len(buckets)].([]any)
+	names, _ := reply[1].([]any)
 	for i := 0; i+1 < len(names); i += 2 {
 		code, _ := names[i].(string)
 		st.Names[code], _ = names[i+1].(string)
 	}
-	st.Artists, _ = reply[len(buckets)+1].(int64)
-	top := reply[len(buckets)+2:]
+	st.Artists, _ = reply[2].(int64)
+	top, _ := reply[3].([]any)
 	for i := 0; i+1 < len(top); i += 2 {
 		artist, _ := top[i].(string)
 		cents, _ := top[i+1].(int64)
