@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/beatsbyredis/beats/internal/analytics"
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/purchases"
@@ -112,6 +114,21 @@ var appCalls = map[string]appCall{
 		_, _ = purchases.NewReader(rdb).Revenue(ctx, q)
 		return err
 	},
+	// The read of a range's partial hours from the documents, ARG being
+	// "FROM TO" in ms: the first command Stats sends for a range that
+	// starts inside an hour (the recorder's empty answer ends it there).
+	"range-edges": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+		svc, r, err := rangeService(rdb, arg)
+		_, _ = svc.Stats(ctx, r)
+		return err
+	},
+	// GET /purchases/export?from=FROM&to=TO, ARG being "FROM TO": the hour
+	// counts that decide how to cut the range, then the first hour's read.
+	"export": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+		svc, r, err := rangeService(rdb, arg)
+		_, _ = svc.Export(ctx, io.Discard, analytics.ExportQuery{Range: r, Format: analytics.FormatCSV})
+		return err
+	},
 	// The app's start: the index and its alias, the series, the group.
 	"create-index": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
 		_ = purchases.EnsureIndex(ctx, rdb)
@@ -159,6 +176,17 @@ var appCalls = map[string]appCall{
 
 func processor(rdb redis.UniversalClient) *ingest.Processor {
 	return ingest.NewProcessor(rdb, purchases.NewSaver(rdb, retention), ingest.ProcessorOptions{Consumer: consumerPlaceholder})
+}
+
+// rangeService is the analytics of an app whose clock reads an hour past
+// the range "FROM TO" (ms) and whose retention reaches back to it.
+func rangeService(rdb redis.UniversalClient, arg string) (*analytics.Service, analytics.Range, error) {
+	var r analytics.Range
+	if _, err := fmt.Sscanf(arg, "%d %d", &r.From, &r.To); err != nil {
+		return nil, r, fmt.Errorf("want FROM TO in ms, got %q: %w", arg, err)
+	}
+	now := time.UnixMilli(r.To).Add(time.Hour)
+	return analytics.New(rdb, analytics.Options{Retention: 10 * 365 * 24 * time.Hour, Now: func() time.Time { return now }}), r, nil
 }
 
 func bucketQuery(arg string) (purchases.HistoryQuery, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -53,6 +54,7 @@ func fill(t *testing.T, rdb *redis.Client) map[string]string {
 		t.Fatalf("fill: newest purchase: %v (%d found)", err, len(recent))
 	}
 	values["id"] = recent[0].ID
+	values["hour"] = strconv.FormatInt(purchases.BucketStart(recent[0].UTCDateRaw, purchases.HourMS), 10)
 	first, err := rdb.XRangeN(ctx, purchases.Stream, "-", "+", 1).Result()
 	if err != nil || len(first) == 0 {
 		t.Fatalf("fill: first stream entry: %v", err)

@@ -30,8 +30,8 @@
 //   - <!-- returns data --> on the line(s) right above a block's fence: each
 //     of its commands must answer with data (see tutorial.HasData).
 //   - <!-- app: NAME ARGS -->: the block is the app's command (see appCalls).
-//   - Placeholders <id>, <entry-id>, <user-id>, <session-id> and
-//     <account-id> in runnable blocks stand for a value the reader copies
+//   - Placeholders <id>, <entry-id>, <user-id>, <session-id>, <account-id>
+//     and <hour> in runnable blocks stand for a value the reader copies
 //     from an earlier command's output ("replace <id> with an id from the
 //     previous command"); the test substitutes a real one (see fill).
 package tutorial_test
@@ -53,7 +53,7 @@ import (
 const tutorialDir = "../../tutorial"
 
 // placeholders are the values a reader copies; fill provides them.
-var placeholders = []string{"id", "entry-id", "user-id", "session-id", "account-id"}
+var placeholders = []string{"id", "entry-id", "user-id", "session-id", "account-id", "hour"}
 
 var placeholderRE = regexp.MustCompile(`<([a-z][a-z-]*)>`)
 
