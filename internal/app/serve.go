@@ -166,14 +166,14 @@ func prepareRedis(ctx context.Context, rdb *redis.Client, cfg config.Serve) erro
 }
 
 // warnUncounted says when purchases were stored before this version kept
-// the range counters: ranges that include them count only the purchases
-// stored since, until they expire.
+// the range counters: the whole hours and days of a range miss them until
+// they expire (its partial hours, read from the documents, do not).
 func warnUncounted(ctx context.Context, rdb *redis.Client, retention time.Duration, log *slog.Logger) {
 	n, err := analytics.Uncounted(ctx, rdb)
 	if err != nil {
 		log.Warn("checking the range counters", "err", err)
 	} else if n > 0 {
-		log.Warn("purchases stored before the range counters existed are left out of range analytics until they expire",
+		log.Warn("purchases stored before the range counters existed are missing from the counts of whole hours and days until they expire",
 			"purchases", n, "retention", retention.String())
 	}
 }
