@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -111,6 +110,3 @@ func spanQuery(spans []Range) string {
 	}
 	return "(" + strings.Join(parts, ") | (") + ")"
 }
-
-// errStop ends a scan early without an error.
-var errStop = errors.New("stop")

@@ -99,7 +99,7 @@ func exportChunks(ctx context.Context, rdb redis.UniversalClient, r Range, dense
 	pipe := rdb.Pipeline()
 	counts := make([]*redis.StringCmd, len(hours))
 	for i, h := range hours {
-		counts[i] = pipe.HGet(ctx, purchases.HourKey(floor(h.From, purchases.HourMS)), "purchases")
+		counts[i] = pipe.HGet(ctx, purchases.BucketKey("hour", floor(h.From, purchases.HourMS)), "purchases")
 	}
 	if len(hours) > 0 {
 		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {

@@ -1,8 +1,8 @@
 // Package analytics answers "what sold between from and to" (top sellers,
 // headline numbers, breakdowns, the map, trending artists, exports) exactly
-// and in bounded time, from the hourly and daily counters the save script
-// keeps (see purchases/buckets.go) plus the documents of at most two
-// partial hours.
+// and in bounded time, from the daily, hourly and ten-minute counters the
+// save script keeps (see purchases/buckets.go) plus the documents of the
+// partial ten minutes at a range's ends.
 package analytics
 
 import (
@@ -41,50 +41,57 @@ func Window(d time.Duration, now time.Time) Range {
 	return Range{From: now.Add(-d).UnixMilli(), To: now.UnixMilli()}
 }
 
-// Plan is how a range is read: the counters of its whole UTC days and of
-// the whole hours around them, and the documents of its partial hours.
+// Plan is how a range is read: the counters of its whole buckets (its
+// whole days, the whole hours around them, the whole ten minutes around
+// those) and the documents of its partial ten minutes at either end.
 type Plan struct {
-	Days  []int64 // bucket starts (ms)
-	Hours []int64
-	Edges []Range // at most two, each within one hour
+	Buckets []string // the buckets' hash keys, largest first
+	Edges   []Range  // at most two, less than twenty minutes in all
 }
 
-// Split plans r. Each instant of r falls in exactly one day, hour or edge,
-// so nothing is counted twice and nothing is missed.
+// Split plans r. Each instant of r falls in exactly one bucket or edge, so
+// nothing is counted twice and nothing is missed.
 func Split(r Range) Plan {
 	var p Plan
 	if r.From >= r.To {
 		return p
 	}
-	h0, h1 := ceil(r.From, purchases.HourMS), floor(r.To, purchases.HourMS)
-	if h0 >= h1 { // no whole hour: the range is read from the documents
+	finest := purchases.Levels[len(purchases.Levels)-1].SpanMS
+	f0, f1 := ceil(r.From, finest), floor(r.To, finest)
+	if f0 >= f1 { // no whole bucket: the range is read from the documents
 		p.Edges = append(p.Edges, r)
 		return p
 	}
-	if r.From < h0 {
-		p.Edges = append(p.Edges, Range{r.From, h0})
+	if r.From < f0 {
+		p.Edges = append(p.Edges, Range{r.From, f0})
 	}
-	if h1 < r.To {
-		p.Edges = append(p.Edges, Range{h1, r.To})
+	if f1 < r.To {
+		p.Edges = append(p.Edges, Range{f1, r.To})
 	}
-	d0, d1 := ceil(h0, purchases.DayMS), floor(h1, purchases.DayMS)
-	if d0 >= d1 {
-		p.Hours = steps(h0, h1, purchases.HourMS)
-		return p
-	}
-	p.Hours = append(steps(h0, d0, purchases.HourMS), steps(d1, h1, purchases.HourMS)...)
-	p.Days = steps(d0, d1, purchases.DayMS)
+	p.Buckets = cover(f0, f1, 0, nil)
 	return p
 }
 
-// Buckets are the hash keys of the plan's days and hours.
-func (p Plan) Buckets() []string {
-	keys := make([]string, 0, len(p.Days)+len(p.Hours))
-	for _, d := range p.Days {
-		keys = append(keys, purchases.DayKey(d))
+// cover appends the buckets of [from, to), both on the finest level's
+// boundaries: the whole buckets of level i in the middle, and the sides
+// covered by the smaller levels.
+func cover(from, to int64, i int, keys []string) []string {
+	l := purchases.Levels[i]
+	if i == len(purchases.Levels)-1 {
+		return appendBuckets(keys, l, from, to)
 	}
-	for _, h := range p.Hours {
-		keys = append(keys, purchases.HourKey(h))
+	c0, c1 := ceil(from, l.SpanMS), floor(to, l.SpanMS)
+	if c0 >= c1 {
+		return cover(from, to, i+1, keys)
+	}
+	keys = appendBuckets(keys, l, c0, c1)
+	keys = cover(from, c0, i+1, keys)
+	return cover(c1, to, i+1, keys)
+}
+
+func appendBuckets(keys []string, l purchases.Level, from, to int64) []string {
+	for t := from; t < to; t += l.SpanMS {
+		keys = append(keys, purchases.BucketKey(l.Name, t))
 	}
 	return keys
 }
@@ -98,14 +105,6 @@ func floor(ms, span int64) int64 {
 }
 
 func ceil(ms, span int64) int64 { return -floor(-ms, span) }
-
-func steps(from, to, span int64) []int64 {
-	var out []int64
-	for t := from; t < to; t += span {
-		out = append(out, t)
-	}
-	return out
-}
 
 // seconds writes a bound of a utc_date_raw range query: ms/1000 in the
 // shortest form that parses back to the same double.

@@ -1,12 +1,12 @@
 #!lua flags=no-writes
--- Read the whole hours and days of a range in one atomic step, so that its
+-- Read the whole buckets of a range in one atomic step, so that its
 -- counts and its artists agree (internal/analytics/stats.go). It writes
 -- nothing: the union of the artists' sorted sets is summed here, in Lua,
 -- rather than stored by ZUNIONSTORE, which would write a key to the AOF and
 -- the replicas for every request.
 -- KEYS: n bucket hashes, then their n :artists sorted sets, then stats:countries
 -- ARGV: 1 n  2 how many top artists  3... artist, cents pairs of the
---       purchases of the range's partial hours (read from the documents)
+--       purchases of the range's partial ten minutes (read from the documents)
 -- Returns {the buckets' counters summed (field, value, ...), with the
 -- biggest purchase's id and cents; the country names (HGETALL); the number
 -- of distinct artists; the top artists and their cents (artist, cents, ...)}.

@@ -2,6 +2,8 @@ package analytics
 
 import (
 	"math/rand/v2"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,45 +11,45 @@ import (
 )
 
 // TestSplitCoversTheRangeOnce checks, for ranges of every shape, that each
-// millisecond of the range falls in exactly one day, hour or edge, that
-// days and hours are whole, and that the documents read (the edges) span
-// less than two hours in all.
+// millisecond of the range falls in exactly one bucket or edge, that
+// buckets are whole, that the documents read (the edges) span less than
+// twenty minutes in all, and that 30 days take at most 85 buckets.
 func TestSplitCoversTheRangeOnce(t *testing.T) {
 	base := time.Date(2020, 9, 9, 0, 0, 0, 0, time.UTC).UnixMilli()
-	h, d := purchases.HourMS, purchases.DayMS
+	m, h, d := purchases.TenMinutesMS, purchases.HourMS, purchases.DayMS
+	spans := map[string]int64{}
+	for _, l := range purchases.Levels {
+		spans[l.Name] = l.SpanMS
+	}
 	ranges := []Range{
 		{base, base},                                // empty
 		{base + 5, base + 5 + 1},                    // one millisecond
+		{base, base + m},                            // one whole ten minutes
 		{base, base + h},                            // one whole hour
-		{base + 1, base + h - 1},                    // inside one hour
-		{base + h - 1, base + h + 1},                // across an hour boundary, no whole hour
+		{base + 1, base + m - 1},                    // inside ten minutes
+		{base + m - 1, base + m + 1},                // across a boundary, no whole bucket
+		{base + 1, base + h - 1},                    // ten minutes, edges
 		{base, base + d},                            // one whole day
 		{base - 1, base + d + 1},                    // a day and two edges
-		{base + 22*h + 123, base + 2*d + 3*h + 456}, // edges, hours, days, hours, edges
-		{base + 30*60_000, base + 30*d},             // thirty days
+		{base + 22*h + 123, base + 2*d + 3*h + 456}, // every level, and edges
+		{base + 30*60_000 + 7, base + 30*d - 1},     // thirty days
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for range 200 {
+	for range 300 {
 		from := base + rng.Int64N(40*d)
 		ranges = append(ranges, Range{from, from + rng.Int64N(10*d)})
 	}
 	for _, r := range ranges {
 		p := Split(r)
 		var parts []Range
-		for _, day := range p.Days {
-			if day%d != 0 {
-				t.Fatalf("%v: day %d is not a UTC day's start", r, day)
+		for _, key := range p.Buckets {
+			f := strings.Split(key, ":")
+			start, err := strconv.ParseInt(f[2], 10, 64)
+			span := spans[f[1]]
+			if len(f) != 3 || f[0] != "stats" || err != nil || span == 0 || start%span != 0 {
+				t.Fatalf("%v: bucket %q is not a level's bucket", r, key)
 			}
-			parts = append(parts, Range{day, day + d})
-		}
-		for _, hour := range p.Hours {
-			if hour%h != 0 {
-				t.Fatalf("%v: hour %d is not an hour's start", r, hour)
-			}
-			parts = append(parts, Range{hour, hour + h})
-		}
-		if len(p.Edges) > 2 {
-			t.Fatalf("%v: %d edges", r, len(p.Edges))
+			parts = append(parts, Range{start, start + span})
 		}
 		var edges int64
 		for _, e := range p.Edges {
@@ -57,8 +59,11 @@ func TestSplitCoversTheRangeOnce(t *testing.T) {
 			edges += e.To - e.From
 			parts = append(parts, e)
 		}
-		if edges >= 2*h {
+		if edges >= 2*m || len(p.Edges) > 2 {
 			t.Fatalf("%v: edges %v span %d ms", r, p.Edges, edges)
+		}
+		if r.To-r.From <= 30*d && len(p.Buckets) > 85 {
+			t.Fatalf("%v: %d buckets", r, len(p.Buckets))
 		}
 		var covered int64
 		for i, a := range parts {
@@ -115,7 +120,8 @@ func TestBucketStartAgreesWithRangeQueries(t *testing.T) {
 		times = append(times, boundary+(rng.Float64()-0.5)*2*86400*3)
 	}
 	for _, tm := range times {
-		for _, span := range []int64{purchases.HourMS, purchases.DayMS} {
+		for _, l := range purchases.Levels {
+			span := l.SpanMS
 			start := purchases.BucketStart(tm, span)
 			if !(Range{start, start + span}).Contains(tm) || start%span != 0 {
 				t.Fatalf("BucketStart(%v, %d) = %d, which does not hold it", tm, span, start)

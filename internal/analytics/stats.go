@@ -133,8 +133,8 @@ var rangeLua string
 
 var rangeScript = redis.NewScript(rangeLua)
 
-// readStats reads the figures of r: the documents of its partial hours
-// first, then its whole hours and days with the script, which sums their
+// readStats reads the figures of r: the documents of its partial ten minutes
+// first, then its whole buckets with the script, which sums their
 // counters and the artists of both.
 func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats, error) {
 	st := newStats(r)
@@ -154,7 +154,7 @@ func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats,
 			return nil, err
 		}
 	}
-	buckets := plan.Buckets()
+	buckets := plan.Buckets
 	keys := make([]string, 0, 2*len(buckets)+1)
 	keys = append(keys, buckets...)
 	for _, b := range buckets {

@@ -79,13 +79,13 @@ func readTrending(ctx context.Context, rdb redis.UniversalClient, name string, n
 		return out, err
 	}
 	var keys []string
-	for _, b := range cur.Buckets() {
+	for _, b := range cur.Buckets {
 		keys = append(keys, purchases.ArtistsKey(b))
 	}
-	for _, b := range base.Buckets() {
+	for _, b := range base.Buckets {
 		keys = append(keys, purchases.ArtistsKey(b))
 	}
-	args := []any{len(keys) - len(base.Buckets()), len(base.Buckets()), MaxTrending, max(windows, 1e-9), len(curEdges)}
+	args := []any{len(keys) - len(base.Buckets), len(base.Buckets), MaxTrending, max(windows, 1e-9), len(curEdges)}
 	for _, edges := range []map[string]int64{curEdges, baseEdges} {
 		for artist, cents := range edges {
 			args = append(args, artist, cents)

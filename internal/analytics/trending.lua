@@ -2,11 +2,11 @@
 -- Trending artists (internal/analytics/trending.go): each artist of the
 -- current window, its sales there against its average over the previous
 -- windows of the same length. Writes nothing.
--- KEYS: nc :artists sorted sets of the current window's whole hours and
---       days, then nb of the baseline's
+-- KEYS: nc :artists sorted sets of the current window's whole buckets,
+--       then nb of the baseline's
 -- ARGV: 1 nc  2 nb  3 how many artists to return  4 the baseline's length,
 --       in windows  5 m, then m artist, cents pairs of the current window's
---       partial hours, then the pairs of the baseline's partial hours
+--       partial ten minutes, then the pairs of the baseline's
 -- Returns artist, cents in the window, cents in the whole baseline, for the
 -- artists whose rise (window − baseline / windows) is highest and above 0,
 -- the smaller name first among equal rises.

@@ -9,19 +9,23 @@ import (
 
 // The range analytics (internal/analytics) answer "what sold between from
 // and to" exactly, without reading every document of the range. The save
-// script keeps, for the hour and for the UTC day a purchase is dated in:
+// script keeps, for the UTC day, the hour and the ten minutes a purchase
+// is dated in (Levels):
 //
-//   - a hash, stats:hour:<start ms> or stats:day:<start ms>, of integer
+//   - a hash, stats:<level>:<start ms> (stats:day:1599609600000,
+//     stats:hour:1599688800000, stats:10min:1599689400000), of integer
 //     counters: purchases and cents in all, and per item type, currency and
 //     country (fields "purchases:country:gb", "cents:country:gb"...), and
 //     the id and cents of the biggest purchase ("biggest", "biggest:cents");
 //   - a sorted set, the same key plus ":artists", of artist → cents.
 //
-// A range is then its whole days, plus the whole hours at either side of
-// them, plus at most two partial hours at its ends, which are read from
-// the documents (see analytics.Split). Money is counted in integer cents
-// (HINCRBY, and ZINCRBY of whole numbers, which a double holds exactly up
-// to 2^53), so sums are exact to the cent, whatever the order of addition.
+// A range is then its whole days, the whole hours at either side of them,
+// the whole ten minutes at either side of those, and at most two partial
+// ten minutes at its ends, which are read from the documents (see
+// analytics.Split): 30 days are at most 85 buckets and 20 minutes of
+// documents. Money is counted in integer cents (HINCRBY, and ZINCRBY of
+// whole numbers, which a double holds exactly up to 2^53), so sums are
+// exact to the cent, whatever the order of addition.
 //
 // Each bucket expires a retention after its first purchase was saved, plus
 // its own span: it outlives every range that can still include it whole
@@ -29,9 +33,20 @@ import (
 
 // Bucket spans, in milliseconds.
 const (
-	HourMS = int64(time.Hour / time.Millisecond)
-	DayMS  = 24 * HourMS
+	TenMinutesMS = int64(10 * time.Minute / time.Millisecond)
+	HourMS       = 6 * TenMinutesMS
+	DayMS        = 24 * HourMS
 )
+
+// Level is one size of bucket: its name in the keys, and its span.
+type Level struct {
+	Name   string
+	SpanMS int64
+}
+
+// Levels are the buckets every purchase is counted in, the largest first;
+// each span divides the one before it.
+var Levels = []Level{{"day", DayMS}, {"hour", HourMS}, {"10min", TenMinutesMS}}
 
 // BucketStart is the start, in epoch milliseconds, of the bucket spanMS
 // long that holds the instant t (epoch seconds, as utc_date_raw). It agrees
@@ -49,9 +64,10 @@ func BucketStart(t float64, spanMS int64) int64 {
 	return k * spanMS
 }
 
-// HourKey and DayKey name the hash of the bucket that starts at startMS.
-func HourKey(startMS int64) string { return HourStatsPrefix + strconv.FormatInt(startMS, 10) }
-func DayKey(startMS int64) string  { return DayStatsPrefix + strconv.FormatInt(startMS, 10) }
+// BucketKey names the hash of the level's bucket that starts at startMS.
+func BucketKey(level string, startMS int64) string {
+	return StatsPrefix + level + ":" + strconv.FormatInt(startMS, 10)
+}
 
 // ArtistsKey names the artists' sorted set of a bucket's hash key.
 func ArtistsKey(bucket string) string { return bucket + ArtistsSuffix }
@@ -78,10 +94,13 @@ func (s *Saver) bucketArgs(p Purchase) ([]string, []any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	hour, day := HourKey(BucketStart(p.UTCDateRaw, HourMS)), DayKey(BucketStart(p.UTCDateRaw, DayMS))
-	keys := []string{hour, ArtistsKey(hour), day, ArtistsKey(day), CountryNames}
+	keys := make([]string, 0, 2*len(Levels)+1)
+	args := []any{cents, p.ItemType, p.Currency, p.CountryCode, p.Country, len(Levels)}
 	retention := int64(s.retention.Seconds())
-	args := []any{cents, p.ItemType, p.Currency, p.CountryCode, p.Country,
-		retention + HourMS/1000, retention + DayMS/1000}
-	return keys, args, nil
+	for _, l := range Levels {
+		bucket := BucketKey(l.Name, BucketStart(p.UTCDateRaw, l.SpanMS))
+		keys = append(keys, bucket, ArtistsKey(bucket))
+		args = append(args, retention+l.SpanMS/1000)
+	}
+	return append(keys, CountryNames), args, nil
 }

@@ -17,10 +17,9 @@ const (
 	liveStreamSize = 2000               // approximate length of purchases:live (see below)
 
 	// The range analytics' counters, kept by the save script (see buckets.go).
-	HourStatsPrefix = "stats:hour:"     // stats:hour:<start ms> hash: one hour's purchases and cents, per type, currency and country
-	DayStatsPrefix  = "stats:day:"      // stats:day:<start ms> hash: the same for one UTC day
-	ArtistsSuffix   = ":artists"        // stats:hour:<start ms>:artists, stats:day:<start ms>:artists sorted sets: artist → cents
-	CountryNames    = "stats:countries" // country code → the name the feed gives it
+	StatsPrefix   = "stats:"          // stats:day:<start ms>, stats:hour:<...>, stats:10min:<...> hashes: a bucket's purchases and cents, per type, currency and country
+	ArtistsSuffix = ":artists"        // stats:hour:<start ms>:artists (and the other levels') sorted sets: artist → cents
+	CountryNames  = "stats:countries" // country code → the name the feed gives it
 )
 
 // liveStreamSize bounds purchases:live, whose entries each hold a whole

@@ -7,11 +7,12 @@
 --       8 approximate length of the live stream
 --       9 consumer group  10 entry id ('' when the purchase came from elsewhere)
 --       11 purchase id (the document leaves it to the key; live readers need it)
--- Range analytics (the block at the end; see buckets.go):
--- KEYS: 7 stats:hour:<start ms>  8 its :artists  9 stats:day:<start ms>
---       10 its :artists  11 stats:countries
+-- Range analytics (the block at the end; see buckets.go), with L levels of
+-- buckets (3: day, hour, ten minutes, so KEYS 7-13 and ARGV 12-20):
+-- KEYS: 7, 9, 11 stats:<level>:<start ms>  8, 10, 12 its :artists
+--       7 + 2L stats:countries
 -- ARGV: 12 amount in whole cents  13 item type  14 currency  15 country code
---       16 country name  17 the hour's TTL (s)  18 the day's TTL (s)
+--       16 country name  17 L  18, 19, 20 each level's TTL (s)
 -- Returns 1 when the purchase is new, 0 when it was stored before.
 --
 -- The EXISTS guard makes a retry a no-op, so a consumer that dies before
@@ -39,12 +40,12 @@ if ARGV[7] == '1' then
 end
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'id', ARGV[11], 'doc', ARGV[1])
 
--- [range analytics] The purchase's hour and UTC day each count it in a hash
--- of integers and add its cents to the artist in a sorted set; both keys
--- get their TTL when the bucket's first purchase creates them.
-local cents = tonumber(ARGV[12])
-for bucket = 0, 1 do
-  local stats, artists, ttl = KEYS[7 + 2 * bucket], KEYS[8 + 2 * bucket], ARGV[17 + bucket]
+-- [range analytics] The purchase's UTC day, hour and ten minutes each count
+-- it in a hash of integers and add its cents to the artist in a sorted
+-- set; both keys get their TTL when the bucket's first purchase creates them.
+local cents, levels = tonumber(ARGV[12]), tonumber(ARGV[17])
+for level = 0, levels - 1 do
+  local stats, artists, ttl = KEYS[7 + 2 * level], KEYS[8 + 2 * level], ARGV[18 + level]
   redis.call('ZINCRBY', artists, ARGV[12], ARGV[3])
   if redis.call('HINCRBY', stats, 'purchases', 1) == 1 then
     redis.call('EXPIRE', stats, ttl)
@@ -63,8 +64,8 @@ for bucket = 0, 1 do
   end
 end
 if ARGV[15] ~= '' and ARGV[16] ~= '' then
-  redis.call('HSET', KEYS[11], ARGV[15], ARGV[16])
-  redis.call('EXPIRE', KEYS[11], ARGV[2])
+  redis.call('HSET', KEYS[7 + 2 * levels], ARGV[15], ARGV[16])
+  redis.call('EXPIRE', KEYS[7 + 2 * levels], ARGV[2])
 end
 -- [end range analytics]
 
