@@ -44,6 +44,11 @@ redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'id', ARGV[11], 'doc', 
 -- it in a hash of integers and add its cents to the artist in a sorted
 -- set; both keys get their TTL when the bucket's first purchase creates them.
 local cents, levels = tonumber(ARGV[12]), tonumber(ARGV[17])
+local fields = {}
+for _, dim in ipairs({'type:' .. ARGV[13], 'currency:' .. ARGV[14], 'country:' .. ARGV[15]}) do
+  fields[#fields + 1] = 'purchases:' .. dim
+  fields[#fields + 1] = 'cents:' .. dim
+end
 for level = 0, levels - 1 do
   local stats, artists, ttl = KEYS[7 + 2 * level], KEYS[8 + 2 * level], ARGV[18 + level]
   redis.call('ZINCRBY', artists, ARGV[12], ARGV[3])
@@ -52,16 +57,22 @@ for level = 0, levels - 1 do
     redis.call('EXPIRE', artists, ttl)
   end
   redis.call('HINCRBY', stats, 'cents', ARGV[12])
-  for _, field in ipairs({'type:' .. ARGV[13], 'currency:' .. ARGV[14], 'country:' .. ARGV[15]}) do
-    redis.call('HINCRBY', stats, 'purchases:' .. field, 1)
-    redis.call('HINCRBY', stats, 'cents:' .. field, ARGV[12])
+  for i = 1, #fields, 2 do
+    redis.call('HINCRBY', stats, fields[i], 1)
+    redis.call('HINCRBY', stats, fields[i + 1], ARGV[12])
   end
-  -- The biggest purchase: the most cents, the smallest id among equals.
+end
+-- Each bucket's biggest purchase: the most cents, the smallest id among
+-- equals. A purchase that is not the biggest of its ten minutes is not
+-- the biggest of its hour or day either, so most stop at one HMGET.
+for level = levels - 1, 0, -1 do
+  local stats = KEYS[7 + 2 * level]
   local biggest = redis.call('HMGET', stats, 'biggest', 'biggest:cents')
   local most = tonumber(biggest[2])
-  if not most or cents > most or (cents == most and ARGV[11] < biggest[1]) then
-    redis.call('HSET', stats, 'biggest', ARGV[11], 'biggest:cents', ARGV[12])
+  if most and (cents < most or (cents == most and ARGV[11] > biggest[1])) then
+    break
   end
+  redis.call('HSET', stats, 'biggest', ARGV[11], 'biggest:cents', ARGV[12])
 end
 if ARGV[15] ~= '' and ARGV[16] ~= '' then
   redis.call('HSET', KEYS[7 + 2 * levels], ARGV[15], ARGV[16])
