@@ -113,15 +113,11 @@ func runAnalytics(ctx context.Context, bin, tmp string, n, requests int, seed in
 	}
 	run.CounterBytes, run.CounterKeys = counters/float64(n), keys
 
-	srv, _, err := startBeats(ctx, bin, filepath.Join(tmp, fmt.Sprintf("analytics-%d.log", n)),
-		"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn")
+	srv, err := startLoggedIn(ctx, bin, filepath.Join(tmp, fmt.Sprintf("analytics-%d.log", n)), st)
 	if err != nil {
 		return run, err
 	}
 	defer srv.stop()
-	if err := srv.register(ctx); err != nil {
-		return run, err
-	}
 	rng := rand.New(rand.NewPCG(uint64(seed), 15))
 	get := newGetter(srv)
 

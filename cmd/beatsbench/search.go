@@ -50,15 +50,11 @@ type searchRun struct {
 // commands the Reader sends (recorded), straight at Redis with go-redis.
 func runSearch(ctx context.Context, st *stack, bin, tmp string, terms []string, loaded int) (searchRun, error) {
 	run := searchRun{Purchases: loaded, Terms: len(terms)}
-	srv, _, err := startBeats(ctx, bin, filepath.Join(tmp, "search-serve.log"),
-		"--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn")
+	srv, err := startLoggedIn(ctx, bin, filepath.Join(tmp, "search-serve.log"), st)
 	if err != nil {
 		return run, err
 	}
 	defer srv.stop()
-	if err := srv.register(ctx); err != nil {
-		return run, err
-	}
 	// The commands Reader.Search sends for each term, recorded on a client
 	// of the same server: the raw side replays exactly these.
 	rec := newRecorder(st.rdb.Options())

@@ -75,6 +75,21 @@ func startBeats(ctx context.Context, bin, logPath string, args ...string) (*beat
 	}
 }
 
+// startLoggedIn runs `beats serve` against the bench's Redis, with a
+// synthetic feed of a checkout a second (the data stays almost what the
+// bench loaded), and registers a user whose session later requests carry.
+func startLoggedIn(ctx context.Context, bin, logPath string, st *stack) (*beatsServer, error) {
+	srv, _, err := startBeats(ctx, bin, logPath, "--redis-url", st.srv.URL(), "--feed", "synthetic:1", "--log-level", "warn")
+	if err != nil {
+		return nil, err
+	}
+	if err := srv.register(ctx); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	return srv, nil
+}
+
 // stop sends SIGTERM (the server stops its embedded Redis too) and waits.
 func (s *beatsServer) stop() {
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)

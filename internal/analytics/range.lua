@@ -1,4 +1,3 @@
-#!lua flags=no-writes
 -- Read the whole buckets of a range in one atomic step, so that its
 -- counts and its artists agree (internal/analytics/stats.go). It writes
 -- nothing: the union of the artists' sorted sets is summed here, in Lua,
@@ -11,17 +10,6 @@
 -- biggest purchase's id and cents; the country names (HGETALL); the number
 -- of distinct artists; the top artists and their cents (artist, cents, ...)}.
 local n, k = tonumber(ARGV[1]), tonumber(ARGV[2])
-
--- Byte order, whatever the server's locale (Lua's < on strings follows it).
-local function before(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = a:byte(i), b:byte(i)
-    if x ~= y then
-      return x < y
-    end
-  end
-  return #a < #b
-end
 
 -- Sum the hashes: every field is an integer count or cents, but the biggest
 -- purchase, which is compared (the most cents, the smallest id among equals).
@@ -69,16 +57,9 @@ local function add(artist, cents)
   end
   sums[artist] = sum + cents
 end
-if n > 0 then
-  local union = {'ZUNION', n}
-  for i = n + 1, 2 * n do
-    union[#union + 1] = KEYS[i]
-  end
-  union[#union + 1] = 'WITHSCORES'
-  local scores = redis.call(unpack(union))
-  for i = 1, #scores, 2 do
-    add(scores[i], tonumber(scores[i + 1]))
-  end
+local scores = union(n + 1, 2 * n)
+for i = 1, #scores, 2 do
+  add(scores[i], tonumber(scores[i + 1]))
 end
 for i = 3, #ARGV, 2 do
   add(ARGV[i], tonumber(ARGV[i + 1]))
@@ -87,15 +68,7 @@ end
 -- The k highest sums, the smaller name first among equal sums.
 local best = {}
 for artist, cents in pairs(sums) do
-  local last = best[#best]
-  if #best < k or cents > last[2] or (cents == last[2] and before(artist, last[1])) then
-    local at = #best + 1
-    while at > 1 and (cents > best[at - 1][2] or (cents == best[at - 1][2] and before(artist, best[at - 1][1]))) do
-      at = at - 1
-    end
-    table.insert(best, at, {artist, cents})
-    best[k + 1] = nil
-  end
+  keep(best, k, {artist, cents})
 end
 local top = {}
 for _, t in ipairs(best) do

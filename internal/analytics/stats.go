@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"strings"
 
@@ -127,11 +126,6 @@ func (st *Stats) addCounters(fields []any) error {
 	}
 	return nil
 }
-
-//go:embed range.lua
-var rangeLua string
-
-var rangeScript = redis.NewScript(rangeLua)
 
 // readStats reads the figures of r: the documents of its partial ten minutes
 // first, then its whole buckets with the script, which sums their

@@ -2,7 +2,6 @@ package analytics
 
 import (
 	"context"
-	_ "embed"
 	"fmt"
 	"math"
 	"time"
@@ -53,11 +52,6 @@ type Trend struct {
 	BaselineUSD float64 `json:"baseline_usd"` // average per window
 	Rise        float64 `json:"rise"`
 }
-
-//go:embed trending.lua
-var trendingLua string
-
-var trendingScript = redis.NewScript(trendingLua)
 
 // readTrending compares the last window up to now with the windows before.
 func readTrending(ctx context.Context, rdb redis.UniversalClient, name string, now time.Time, retention time.Duration) (Trending, error) {

@@ -1,4 +1,3 @@
-#!lua flags=no-writes
 -- Trending artists (internal/analytics/trending.go): each artist of the
 -- current window, its sales there against its average over the previous
 -- windows of the same length. Writes nothing.
@@ -21,16 +20,9 @@ local function add(artist, cents)
   end
   now[artist] = now[artist] + cents
 end
-if nc > 0 then
-  local union = {'ZUNION', nc}
-  for i = 1, nc do
-    union[#union + 1] = KEYS[i]
-  end
-  union[#union + 1] = 'WITHSCORES'
-  local scores = redis.call(unpack(union))
-  for i = 1, #scores, 2 do
-    add(scores[i], tonumber(scores[i + 1]))
-  end
+local scores = union(1, nc)
+for i = 1, #scores, 2 do
+  add(scores[i], tonumber(scores[i + 1]))
 end
 local first = 6 + 2 * m
 for i = 6, first - 1, 2 do
@@ -39,7 +31,7 @@ end
 
 -- The baseline, only for the current window's artists: ZMSCORE of each of
 -- its sets, in chunks (Lua's unpack has a limit).
-local before = {}
+local earlier = {}
 for i = nc + 1, nc + nb do
   for from = 1, #names, 500 do
     local chunk = {}
@@ -49,42 +41,24 @@ for i = nc + 1, nc + nb do
     local scores = redis.call('ZMSCORE', KEYS[i], unpack(chunk))
     for j = 1, #chunk do
       if scores[j] then
-        before[chunk[j]] = (before[chunk[j]] or 0) + tonumber(scores[j])
+        earlier[chunk[j]] = (earlier[chunk[j]] or 0) + tonumber(scores[j])
       end
     end
   end
 end
 for i = first, #ARGV, 2 do
   if now[ARGV[i]] then
-    before[ARGV[i]] = (before[ARGV[i]] or 0) + tonumber(ARGV[i + 1])
+    earlier[ARGV[i]] = (earlier[ARGV[i]] or 0) + tonumber(ARGV[i + 1])
   end
 end
 
--- Byte order, whatever the server's locale (Lua's < on strings follows it).
-local function less(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = a:byte(i), b:byte(i)
-    if x ~= y then
-      return x < y
-    end
-  end
-  return #a < #b
-end
+-- The k highest rises above 0.
 local top = {}
-local function better(a, b)
-  return a[2] > b[2] or (a[2] == b[2] and less(a[1], b[1]))
-end
 for _, artist in ipairs(names) do
-  local base = before[artist] or 0
+  local base = earlier[artist] or 0
   local rise = now[artist] - base / windows
-  local row = {artist, rise, base}
-  if rise > 0 and (#top < k or better(row, top[#top])) then
-    local at = #top + 1
-    while at > 1 and better(row, top[at - 1]) do
-      at = at - 1
-    end
-    table.insert(top, at, row)
-    top[k + 1] = nil
+  if rise > 0 then
+    keep(top, k, {artist, rise, base})
   end
 end
 local out = {}
