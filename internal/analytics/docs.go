@@ -14,6 +14,9 @@ import (
 // that much work per command, and only that much waits in memory here.
 const cursorCount = 1000
 
+// readTimeoutMS bounds the work of one unsorted cursor read in Redis.
+const readTimeoutMS = 100
+
 // sortMax is more rows than a sorted query ever matches: exports sort an
 // hour (or, past denseChunk purchases, a minute) at a time.
 const sortMax = 10_000_000
@@ -30,10 +33,17 @@ func scan(ctx context.Context, rdb redis.UniversalClient, query string, sorted b
 	if sorted {
 		// Before LOAD: the sort reads the index's sortable copy, and each
 		// document is loaded only when its row is read. Without MAX, a
-		// sorted FT.AGGREGATE answers only its first 10 rows.
+		// sorted FT.AGGREGATE answers only its first 10 rows. The module's
+		// own TIMEOUT stays: a sort cut short crawls on a few rows a read.
 		args = append(args, "SORTBY", 2, "@utc_date_raw", "ASC", "MAX", sortMax)
 	}
-	args = append(args, "LOAD", 4, "@__key", "$", "AS", "doc", "WITHCURSOR", "COUNT", cursorCount, "DIALECT", 2)
+	args = append(args, "LOAD", 4, "@__key", "$", "AS", "doc")
+	if !sorted {
+		// No read may hold Redis longer than this, whatever the module's
+		// configuration; a read cut short loses nothing, the cursor goes on.
+		args = append(args, "TIMEOUT", readTimeoutMS)
+	}
+	args = append(args, "WITHCURSOR", "COUNT", cursorCount, "DIALECT", 2)
 	reply, err := rdb.Do(ctx, args...).Slice()
 	for {
 		if err != nil {
