@@ -18,14 +18,15 @@ var ErrBusy = errors.New("analytics: busy")
 
 // Options tune a Service; zero values take the defaults.
 type Options struct {
-	Retention time.Duration    // ranges are clipped to it (config --retention)
+	Retention time.Duration    // ranges are clipped to it (config --retention; 30 days)
 	Now       func() time.Time // the clock (tests set it)
 	// CacheFor is how long an answer is shared: every request for the same
 	// range, or the same window, within it gets the same answer (1 s).
 	CacheFor time.Duration
 	// Timeout bounds one computation (10 s); its callers get a 503 past it.
 	Timeout time.Duration
-	// Computations is how many run at once on this instance (2).
+	// Computations is how many run at once on this instance, ranges and
+	// trending together (2).
 	Computations int
 	// Exports is how many exports stream at once on this instance (2).
 	Exports int
@@ -44,6 +45,9 @@ type Service struct {
 
 // New returns a Service over rdb.
 func New(rdb redis.UniversalClient, opt Options) *Service {
+	if opt.Retention <= 0 {
+		opt.Retention = 30 * 24 * time.Hour
+	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -59,11 +63,12 @@ func New(rdb redis.UniversalClient, opt Options) *Service {
 	if opt.Exports <= 0 {
 		opt.Exports = 2
 	}
+	slots := make(chan struct{}, opt.Computations)
 	return &Service{
 		rdb: rdb, reader: purchases.NewReader(rdb), retention: opt.Retention, now: opt.Now,
-		stats: newShared[*Stats](opt.CacheFor, opt.Timeout, opt.Computations, opt.Now),
+		stats: newShared[*Stats](opt.CacheFor, opt.Timeout, slots, opt.Now),
 		// Trending moves slowly and reads more: its answer is kept longer.
-		trending: newShared[Trending](10*opt.CacheFor, opt.Timeout, opt.Computations, opt.Now),
+		trending: newShared[Trending](10*opt.CacheFor, opt.Timeout, slots, opt.Now),
 		exports:  make(chan struct{}, opt.Exports),
 	}
 }

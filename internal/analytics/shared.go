@@ -11,7 +11,8 @@ import (
 // dashboard's panels, sixteen users polling the map, or a burst of reloads
 // cost Redis one computation. At most `slots` computations run at once, so
 // the analytics never hold more than that many of the Redis pool's
-// connections: the pipeline and the WebSockets always find theirs.
+// connections: the pipeline and the WebSockets always find theirs. The
+// slots may be shared with other caches.
 type shared[V any] struct {
 	ttl     time.Duration
 	timeout time.Duration // of one computation, whoever waits for it
@@ -33,8 +34,8 @@ type entry[V any] struct {
 // unbounded in number, and expired ones are swept when it fills.
 const maxEntries = 1024
 
-func newShared[V any](ttl, timeout time.Duration, slots int, now func() time.Time) *shared[V] {
-	return &shared[V]{ttl: ttl, timeout: timeout, slots: make(chan struct{}, slots), now: now, entries: map[string]*entry[V]{}}
+func newShared[V any](ttl, timeout time.Duration, slots chan struct{}, now func() time.Time) *shared[V] {
+	return &shared[V]{ttl: ttl, timeout: timeout, slots: slots, now: now, entries: map[string]*entry[V]{}}
 }
 
 // get answers key from the cache, from a computation in flight, or by

@@ -15,7 +15,7 @@ import (
 // one computation's answer; it is kept for the ttl and computed again after.
 func TestSharedComputesOnceForConcurrentCallers(t *testing.T) {
 	clock := testclock.New()
-	s := newShared[int](time.Second, time.Minute, 2, clock.Now)
+	s := newShared[int](time.Second, time.Minute, make(chan struct{}, 2), clock.Now)
 	var runs atomic.Int32
 	started, release := make(chan struct{}, 16), make(chan struct{})
 	compute := func(context.Context) (int, error) {
@@ -55,7 +55,7 @@ func TestSharedComputesOnceForConcurrentCallers(t *testing.T) {
 // not cancel the computation the others wait for; a failed computation is
 // not kept.
 func TestSharedOutlivesACallerAndForgetsErrors(t *testing.T) {
-	s := newShared[int](time.Minute, time.Minute, 1, time.Now)
+	s := newShared[int](time.Minute, time.Minute, make(chan struct{}, 1), time.Now)
 	release := make(chan struct{})
 	var sawCancel atomic.Bool
 	compute := func(ctx context.Context) (int, error) {
@@ -95,7 +95,7 @@ func TestSharedOutlivesACallerAndForgetsErrors(t *testing.T) {
 // TestSharedBoundsConcurrentComputations: with one slot, a second key waits
 // for the first computation to end.
 func TestSharedBoundsConcurrentComputations(t *testing.T) {
-	s := newShared[int](time.Minute, time.Minute, 1, time.Now)
+	s := newShared[int](time.Minute, time.Minute, make(chan struct{}, 1), time.Now)
 	var running, most atomic.Int32
 	compute := func(context.Context) (int, error) {
 		n := running.Add(1)
