@@ -15,15 +15,16 @@ type Summary struct {
 	Range
 	Purchases int64   `json:"purchases"`
 	USD       float64 `json:"usd"`
-	Artists   int64   `json:"artists"`   // distinct, exact
+	Artists   int64   `json:"artists"`   // distinct: a HyperLogLog estimate (standard error 0.81 %)
 	Countries int64   `json:"countries"` // distinct country codes, exact
 	// Biggest is the purchase with the highest amount in USD (the smallest
 	// id among equals), or null for an empty range.
 	Biggest *purchases.Purchase `json:"biggest"`
 }
 
-// SummaryOf shapes st, with its biggest purchase as read by Service.Biggest.
-func SummaryOf(st *Stats, biggest *purchases.Purchase) Summary {
+// SummaryOf shapes st and a (of the same range), with the biggest purchase
+// as read by Service.Biggest.
+func SummaryOf(st *Stats, a *Artists, biggest *purchases.Purchase) Summary {
 	countries := int64(0)
 	for code, t := range st.Dims[DimCountry] {
 		if code != "" && t.Purchases > 0 {
@@ -31,7 +32,7 @@ func SummaryOf(st *Stats, biggest *purchases.Purchase) Summary {
 		}
 	}
 	return Summary{Range: st.Range, Purchases: st.Total.Purchases, USD: usd(st.Total.Cents),
-		Artists: st.Artists, Countries: countries, Biggest: biggest}
+		Artists: a.Distinct, Countries: countries, Biggest: biggest}
 }
 
 // Breakdown is GET /purchases/breakdown: every purchase of the range in
@@ -121,14 +122,14 @@ type TopSellers struct {
 	Range
 }
 
-// TopSellersOf shapes st's top artists for the pie chart.
-func TopSellersOf(st *Stats) TopSellers {
+// TopSellersOf shapes a range's top artists for the pie chart.
+func TopSellersOf(a *Artists) TopSellers {
 	chart := purchases.TopSellersChart{Labels: []string{}, Series: []float64{}}
-	for _, a := range st.Top {
-		chart.Labels = append(chart.Labels, a.Artist)
-		chart.Series = append(chart.Series, usd(a.Cents))
+	for _, t := range a.Top {
+		chart.Labels = append(chart.Labels, t.Artist)
+		chart.Series = append(chart.Series, usd(t.Cents))
 	}
-	return TopSellers{TopSellersChart: chart, Range: st.Range}
+	return TopSellers{TopSellersChart: chart, Range: a.Range}
 }
 
 // usd turns exact cents into the USD figure the API shows.

@@ -1,18 +1,13 @@
--- Read the whole buckets of a range in one atomic step, so that its
--- counts and its artists agree (internal/analytics/stats.go). It writes
--- nothing: the union of the artists' sorted sets is summed here, in Lua,
--- rather than stored by ZUNIONSTORE, which would write a key to the AOF and
--- the replicas for every request.
--- KEYS: n bucket hashes, then their n :artists sorted sets, then stats:countries
--- ARGV: 1 n  2 how many top artists  3... artist, cents pairs of the
---       purchases of the range's partial ten minutes (read from the documents)
--- Returns {the buckets' counters summed (field, value, ...), with the
--- biggest purchase's id and cents; the country names (HGETALL); the number
--- of distinct artists; the top artists and their cents (artist, cents, ...)}.
-local n, k = tonumber(ARGV[1]), tonumber(ARGV[2])
+-- Sum the counters of a range's whole buckets in one atomic step
+-- (internal/analytics/stats.go). It writes nothing.
+-- KEYS: n bucket hashes, then stats:countries
+-- ARGV: 1 n
+-- Returns {the counters summed (field, value, ...), with the biggest
+-- purchase's id and cents; the country names (HGETALL)}.
+local n = tonumber(ARGV[1])
 
--- Sum the hashes: every field is an integer count or cents, but the biggest
--- purchase, which is compared (the most cents, the smallest id among equals).
+-- Every field is an integer count or cents, but the biggest purchase, which
+-- is compared (the most cents, the smallest id among equals).
 local counters, fields = {}, {}
 local biggest, most = nil, nil
 for i = 1, n do
@@ -47,32 +42,4 @@ if biggest then
   summed[#summed + 1] = 'biggest:cents'
   summed[#summed + 1] = most
 end
-
-local sums, distinct = {}, 0
-local function add(artist, cents)
-  local sum = sums[artist]
-  if sum == nil then
-    distinct = distinct + 1
-    sum = 0
-  end
-  sums[artist] = sum + cents
-end
-local scores = union(n + 1, 2 * n)
-for i = 1, #scores, 2 do
-  add(scores[i], tonumber(scores[i + 1]))
-end
-for i = 3, #ARGV, 2 do
-  add(ARGV[i], tonumber(ARGV[i + 1]))
-end
-
--- The k highest sums, the smaller name first among equal sums.
-local best = {}
-for artist, cents in pairs(sums) do
-  keep(best, k, {artist, cents})
-end
-local top = {}
-for _, t in ipairs(best) do
-  top[#top + 1] = t[1]
-  top[#top + 1] = t[2]
-end
-return {summed, redis.call('HGETALL', KEYS[2 * n + 1]), distinct, top}
+return {summed, redis.call('HGETALL', KEYS[n + 1])}

@@ -6,21 +6,21 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// The analytics' Lua scripts. Each is declared no-writes: it only reads, so
-// Redis may run it on a replica and never writes it to the AOF; and each
-// starts with the helpers of lib.lua, since a script cannot load another.
+// The analytics' Lua scripts, each starting with the helpers of lib.lua
+// (a script cannot load another). range.lua and trending.lua are declared
+// no-writes: they only read, so Redis may run them on a replica. artists.lua
+// writes a scratch key and deletes it, without replicating either.
 var (
 	//go:embed lib.lua
 	libLua string
 	//go:embed range.lua
 	rangeLua string
+	//go:embed artists.lua
+	artistsLua string
 	//go:embed trending.lua
 	trendingLua string
 
-	rangeScript    = readOnlyScript(rangeLua)
-	trendingScript = readOnlyScript(trendingLua)
+	rangeScript    = redis.NewScript("#!lua flags=no-writes\n" + libLua + rangeLua)
+	trendingScript = redis.NewScript("#!lua flags=no-writes\n" + libLua + trendingLua)
+	artistsScript  = redis.NewScript("#!lua\n" + libLua + artistsLua)
 )
-
-func readOnlyScript(body string) *redis.Script {
-	return redis.NewScript("#!lua flags=no-writes\n" + libLua + body)
-}

@@ -39,6 +39,7 @@ type Service struct {
 	retention time.Duration
 	now       func() time.Time
 	stats     *shared[*Stats]
+	artists   *shared[*Artists]
 	trending  *shared[Trending]
 	exports   chan struct{}
 }
@@ -66,7 +67,8 @@ func New(rdb redis.UniversalClient, opt Options) *Service {
 	slots := make(chan struct{}, opt.Computations)
 	return &Service{
 		rdb: rdb, reader: purchases.NewReader(rdb), retention: opt.Retention, now: opt.Now,
-		stats: newShared[*Stats](opt.CacheFor, opt.Timeout, slots, opt.Now),
+		stats:   newShared[*Stats](opt.CacheFor, opt.Timeout, slots, opt.Now),
+		artists: newShared[*Artists](opt.CacheFor, opt.Timeout, slots, opt.Now),
 		// Trending moves slowly and reads more: its answer is kept longer.
 		trending: newShared[Trending](10*opt.CacheFor, opt.Timeout, slots, opt.Now),
 		exports:  make(chan struct{}, opt.Exports),
@@ -77,11 +79,20 @@ func New(rdb redis.UniversalClient, opt Options) *Service {
 // up to now.
 func (s *Service) Clip(from, to *int64) Range { return Clip(from, to, s.now(), s.retention) }
 
-// Stats are the figures of r, computed once for everyone asking for the
-// same range within CacheFor.
+// Stats are the counted figures of r, computed once for everyone asking
+// for the same range within CacheFor.
 func (s *Service) Stats(ctx context.Context, r Range) (*Stats, error) {
-	key := "range " + strconv.FormatInt(r.From, 10) + " " + strconv.FormatInt(r.To, 10)
-	return s.stats.get(ctx, key, func(ctx context.Context) (*Stats, error) { return readStats(ctx, s.rdb, r) })
+	return s.stats.get(ctx, rangeKey(r), func(ctx context.Context) (*Stats, error) { return readStats(ctx, s.rdb, r) })
+}
+
+// Artists are the artists of r (how many, the top five), computed once
+// for everyone asking for the same range within CacheFor.
+func (s *Service) Artists(ctx context.Context, r Range) (*Artists, error) {
+	return s.artists.get(ctx, rangeKey(r), func(ctx context.Context) (*Artists, error) { return readArtists(ctx, s.rdb, r) })
+}
+
+func rangeKey(r Range) string {
+	return strconv.FormatInt(r.From, 10) + " " + strconv.FormatInt(r.To, 10)
 }
 
 // WindowStats are the figures of the last d up to now; the window is

@@ -21,16 +21,11 @@ func (t *Tally) add(purchases, cents int64) {
 	t.Cents += cents
 }
 
-// ArtistSales is one artist's takings in a range.
-type ArtistSales struct {
-	Artist string
-	Cents  int64
-}
-
-// Stats are the figures of one range, from which every range endpoint
-// answers: all of them come from one read, so a dashboard that asks for
-// the summary, the breakdowns, the map and the top sellers of the same
-// range reads Redis once (see Service).
+// Stats are the counted figures of one range, from which the summary, the
+// breakdowns and the map answer: one read for all of them, so a dashboard
+// asking for each of the same range reads Redis once (see Service). The
+// artists are read apart (see Artists): their cost grows with how many
+// artists sold, which the map should never pay.
 type Stats struct {
 	Range Range
 	Total Tally
@@ -38,11 +33,6 @@ type Stats struct {
 	Dims map[string]map[string]Tally
 	// Country code → the name the feed gives it.
 	Names map[string]string
-	// Artists is the number of distinct artists, exactly.
-	Artists int64
-	// Top are the TopArtists highest-earning artists, the smaller name
-	// first among equals.
-	Top []ArtistSales
 	// The biggest purchase: the most cents, the smallest id among equals.
 	BiggestID    string
 	BiggestCents int64
@@ -54,9 +44,6 @@ const (
 	DimCurrency = "currency"
 	DimCountry  = "country"
 )
-
-// TopArtists is how many artists a range's top sellers list.
-const TopArtists = 5
 
 func newStats(r Range) *Stats {
 	return &Stats{Range: r, Names: map[string]string{}, Dims: map[string]map[string]Tally{
@@ -127,13 +114,12 @@ func (st *Stats) addCounters(fields []any) error {
 	return nil
 }
 
-// readStats reads the figures of r: the documents of its partial ten minutes
-// first, then its whole buckets with the script, which sums their
-// counters and the artists of both.
+// readStats reads the counted figures of r: the documents of its partial
+// ten minutes first, then its whole buckets with the script, which sums
+// their counters.
 func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats, error) {
 	st := newStats(r)
 	plan := Split(r)
-	edgeArtists := map[string]int64{}
 	if len(plan.Edges) > 0 {
 		err := scan(ctx, rdb, spanQuery(plan.Edges), false, func(p purchases.Purchase) error {
 			cents, err := purchases.Cents(p.AmountPaidUSD)
@@ -141,30 +127,18 @@ func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats,
 				return fmt.Errorf("analytics: %s: %w", p.ID, err)
 			}
 			st.addPurchase(p, cents)
-			edgeArtists[p.ArtistName] += cents
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	buckets := plan.Buckets
-	keys := make([]string, 0, 2*len(buckets)+1)
-	keys = append(keys, buckets...)
-	for _, b := range buckets {
-		keys = append(keys, purchases.ArtistsKey(b))
-	}
-	keys = append(keys, purchases.CountryNames)
-	args := make([]any, 0, 2+2*len(edgeArtists))
-	args = append(args, len(buckets), TopArtists)
-	for artist, cents := range edgeArtists {
-		args = append(args, artist, cents)
-	}
-	reply, err := rangeScript.Run(ctx, rdb, keys, args...).Slice()
+	keys := append(plan.Buckets[:len(plan.Buckets):len(plan.Buckets)], purchases.CountryNames)
+	reply, err := rangeScript.Run(ctx, rdb, keys, len(plan.Buckets)).Slice()
 	if err != nil {
-		return nil, fmt.Errorf("analytics: read %d buckets: %w", len(buckets), err)
+		return nil, fmt.Errorf("analytics: read %d buckets: %w", len(plan.Buckets), err)
 	}
-	if len(reply) != 4 {
+	if len(reply) != 2 {
 		return nil, fmt.Errorf("analytics: range script answered %d elements", len(reply))
 	}
 	counters, _ := reply[0].([]any)
@@ -175,13 +149,6 @@ func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats,
 	for i := 0; i+1 < len(names); i += 2 {
 		code, _ := names[i].(string)
 		st.Names[code], _ = names[i+1].(string)
-	}
-	st.Artists, _ = reply[2].(int64)
-	top, _ := reply[3].([]any)
-	for i := 0; i+1 < len(top); i += 2 {
-		artist, _ := top[i].(string)
-		cents, _ := top[i+1].(int64)
-		st.Top = append(st.Top, ArtistSales{Artist: artist, Cents: cents})
 	}
 	return st, nil
 }

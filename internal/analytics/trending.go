@@ -99,22 +99,4 @@ func readTrending(ctx context.Context, rdb redis.UniversalClient, name string, n
 	return out, nil
 }
 
-// edgeArtists sums the cents of each artist's purchases in spans, from the
-// documents.
-func edgeArtists(ctx context.Context, rdb redis.UniversalClient, spans []Range) (map[string]int64, error) {
-	sums := map[string]int64{}
-	if len(spans) == 0 {
-		return sums, nil
-	}
-	err := scan(ctx, rdb, spanQuery(spans), false, func(p purchases.Purchase) error {
-		cents, err := purchases.Cents(p.AmountPaidUSD)
-		if err != nil {
-			return fmt.Errorf("analytics: %s: %w", p.ID, err)
-		}
-		sums[p.ArtistName] += cents
-		return nil
-	})
-	return sums, err
-}
-
 func round2(f float64) float64 { return math.Round(f*100) / 100 }

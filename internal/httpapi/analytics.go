@@ -17,6 +17,7 @@ import (
 type Analytics interface {
 	Clip(from, to *int64) analytics.Range
 	Stats(ctx context.Context, r analytics.Range) (*analytics.Stats, error)
+	Artists(ctx context.Context, r analytics.Range) (*analytics.Artists, error)
 	WindowStats(ctx context.Context, d time.Duration) (*analytics.Stats, error)
 	Biggest(ctx context.Context, st *analytics.Stats) (*purchases.Purchase, error)
 	Trending(ctx context.Context, window string) (analytics.Trending, error)
@@ -31,7 +32,15 @@ const analyticsTimeout = 10 * time.Second
 func (s *Server) purchaseSummary(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), analyticsTimeout)
 	defer cancel()
-	st, err := s.rangeStats(ctx, r)
+	rng, err := s.requestRange(r)
+	if err != nil {
+		return err
+	}
+	st, err := s.Analytics.Stats(ctx, rng)
+	if err != nil {
+		return err
+	}
+	artists, err := s.Analytics.Artists(ctx, rng)
 	if err != nil {
 		return err
 	}
@@ -39,7 +48,7 @@ func (s *Server) purchaseSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, analytics.SummaryOf(st, biggest))
+	return writeJSON(w, http.StatusOK, analytics.SummaryOf(st, artists, biggest))
 }
 
 // GET /purchases/breakdown?by=item_type|country|currency&from=&to=.
@@ -82,13 +91,17 @@ func (s *Server) topSellers(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeJSON(w, http.StatusOK, chart)
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), analyticsTimeout)
-	defer cancel()
-	st, err := s.rangeStats(ctx, r)
+	rng, err := s.requestRange(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, analytics.TopSellersOf(st))
+	ctx, cancel := context.WithTimeout(r.Context(), analyticsTimeout)
+	defer cancel()
+	artists, err := s.Analytics.Artists(ctx, rng)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, analytics.TopSellersOf(artists))
 }
 
 // byCountryWindows are the windows the map offers by name.
