@@ -17,7 +17,7 @@ const (
 	liveStreamSize = 2000               // approximate length of purchases:live (see below)
 
 	// The range analytics' counters, kept by the save script (see buckets.go).
-	StatsPrefix   = "stats:"          // stats:day:<start ms>, stats:hour:<...>, stats:10min:<...> hashes: a bucket's purchases and cents, per type, currency and country
+	StatsPrefix    = "stats:"            // stats:day:<start ms>, stats:hour:<...>, stats:10min:<...> hashes: a bucket's purchases and cents, per type, currency and country
 	ArtistsSuffix  = ":artists"          // stats:hour:<start ms>:artists (and the other levels') sorted sets: artist → cents
 	DistinctSuffix = ":distinct-artists" // stats:hour:<start ms>:distinct-artists (and the other levels') HyperLogLogs of the artists
 	CountryNames   = "stats:countries"   // country code → the name the feed gives it
