@@ -77,6 +77,7 @@ type analyticsRun struct {
 	CounterKeys   int           `json:"counter_keys"`
 	Ranges        []rangeTiming `json:"ranges"`
 	Windows       []rangeTiming `json:"windows"` // by-country?window=, as the dashboard asks (shared for 1 s)
+	Trending      []rangeTiming `json:"trending"` // the first request of each window: computed, then kept 10 s
 	TopAlone      latencies     `json:"top_sellers_alone"`
 	Contention    []contention  `json:"contention"`
 	Exports       []exportRun   `json:"exports"`
@@ -152,6 +153,13 @@ func runAnalytics(ctx context.Context, bin, tmp string, n, requests int, seed in
 			lat = append(lat, d)
 		}
 		run.Windows = append(run.Windows, rangeTiming{Endpoint: "by-country", Range: w, Lat: summarize(lat)})
+	}
+	for _, w := range []string{"1h", "6h", "24h"} {
+		d, err := get.timed(ctx, "/purchases/trending?window="+w)
+		if err != nil {
+			return run, err
+		}
+		run.Trending = append(run.Trending, rangeTiming{Endpoint: "trending", Range: w, Lat: latencies{P50: d, P99: d, Max: d}})
 	}
 	if run.TopAlone, err = get.series(ctx, "/purchases/top-sellers", 2*requests); err != nil {
 		return run, err
@@ -388,6 +396,9 @@ func addAnalytics(res *results, runs []analyticsRun) {
 		}
 		for _, w := range r.Windows {
 			res.check(s, fmt.Sprintf("by-country?window=%s p50 (shared 1 s), at %s", w.Range, at), ms(w.Lat.P50), "ms", "≤ 10 ms", w.Lat.P50 <= 10*time.Millisecond)
+		}
+		for _, t := range r.Trending {
+			res.info(s, fmt.Sprintf("trending?window=%s, its one computation (then kept 10 s), at %s", t.Range, at), ms(t.Lat.Max), "ms")
 		}
 		res.info(s, "top-sellers p99 alone, at "+at, ms(r.TopAlone.P99), "ms")
 		for _, c := range r.Contention {
