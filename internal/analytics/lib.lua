@@ -12,20 +12,6 @@ local function before(a, b)
   return #a < #b
 end
 
--- ZUNION of KEYS[first..last] WITHSCORES: each member with the sum of its
--- scores (AGGREGATE SUM), as a flat list; empty for no key.
-local function union(first, last)
-  if last < first then
-    return {}
-  end
-  local args = {'ZUNION', last - first + 1}
-  for i = first, last do
-    args[#args + 1] = KEYS[i]
-  end
-  args[#args + 1] = 'WITHSCORES'
-  return redis.call(unpack(args))
-end
-
 -- keep puts row ({name, value, ...}) into best, which holds the k rows of
 -- highest value, the smaller name first among equal values, in that order.
 local function keep(best, k, row)

@@ -7,9 +7,9 @@ import (
 )
 
 // The analytics' Lua scripts, each starting with the helpers of lib.lua
-// (a script cannot load another). range.lua and trending.lua are declared
-// no-writes: they only read, so Redis may run them on a replica. artists.lua
-// writes a scratch key and deletes it, without replicating either.
+// (a script cannot load another). range.lua is declared no-writes: it only
+// reads, so Redis may run it on a replica. artists.lua and trending.lua
+// write a scratch key and delete it, without replicating either.
 var (
 	//go:embed lib.lua
 	libLua string
@@ -21,6 +21,6 @@ var (
 	trendingLua string
 
 	rangeScript    = redis.NewScript("#!lua flags=no-writes\n" + libLua + rangeLua)
-	trendingScript = redis.NewScript("#!lua flags=no-writes\n" + libLua + trendingLua)
+	trendingScript = redis.NewScript("#!lua\n" + libLua + trendingLua)
 	artistsScript  = redis.NewScript("#!lua\n" + libLua + artistsLua)
 )

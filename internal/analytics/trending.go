@@ -79,7 +79,8 @@ func readTrending(ctx context.Context, rdb redis.UniversalClient, name string, n
 	for _, b := range base.Buckets {
 		keys = append(keys, purchases.ArtistsKey(b))
 	}
-	args := []any{len(keys) - len(base.Buckets), len(base.Buckets), MaxTrending, max(windows, 1e-9), len(curEdges)}
+	keys = append(keys, purchases.StatsScratch)
+	args := []any{len(cur.Buckets), len(base.Buckets), MaxTrending, max(windows, 1e-9), len(curEdges)}
 	for _, edges := range []map[string]int64{curEdges, baseEdges} {
 		for artist, cents := range edges {
 			args = append(args, artist, cents)

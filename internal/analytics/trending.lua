@@ -1,8 +1,7 @@
--- Trending artists (internal/analytics/trending.go): each artist of the
--- current window, its sales there against its average over the previous
--- windows of the same length. Writes nothing.
+-- Trending artists (internal/analytics/trending.go): each artist's sales in
+-- the current window against their average over the windows before it.
 -- KEYS: nc :artists sorted sets of the current window's whole buckets,
---       then nb of the baseline's
+--       then nb of the baseline's, then stats:scratch
 -- ARGV: 1 nc  2 nb  3 how many artists to return  4 the baseline's length,
 --       in windows  5 m, then m artist, cents pairs of the current window's
 --       partial ten minutes, then the pairs of the baseline's
@@ -11,60 +10,68 @@
 -- the smaller name first among equal rises.
 local nc, nb, k = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local windows, m = tonumber(ARGV[4]), tonumber(ARGV[5])
-
-local now, names = {}, {}
-local function add(artist, cents)
-  if now[artist] == nil then
-    now[artist] = 0
-    names[#names + 1] = artist
-  end
-  now[artist] = now[artist] + cents
-end
-local scores = union(1, nc)
-for i = 1, #scores, 2 do
-  add(scores[i], tonumber(scores[i + 1]))
-end
+local scratch = KEYS[nc + nb + 1]
 local first = 6 + 2 * m
-for i = 6, first - 1, 2 do
-  add(ARGV[i], tonumber(ARGV[i + 1]))
+local earlierEdge = {}
+for i = first, #ARGV, 2 do
+  earlierEdge[ARGV[i]] = tonumber(ARGV[i + 1])
 end
 
--- The baseline, only for the current window's artists: ZMSCORE of each of
--- its sets, in chunks (Lua's unpack has a limit).
-local earlier = {}
-for i = nc + 1, nc + nb do
-  for from = 1, #names, 500 do
-    local chunk = {}
-    for j = from, math.min(from + 499, #names) do
-      chunk[#chunk + 1] = names[j]
-    end
-    local scores = redis.call('ZMSCORE', KEYS[i], unpack(chunk))
-    for j = 1, #chunk do
+-- The window's sales per artist, summed into the scratch key (ZUNIONSTORE,
+-- then the partial ten minutes), so that they can be read from the top.
+-- The key is deleted before the script ends, and neither it nor its
+-- deletion is replicated or written to the AOF (REPL_NONE).
+redis.set_repl(redis.REPL_NONE)
+redis.call('DEL', scratch)
+if nc > 0 then
+  local args = {'ZUNIONSTORE', scratch, nc}
+  for i = 1, nc do
+    args[#args + 1] = KEYS[i]
+  end
+  redis.call(unpack(args))
+end
+for i = 6, first - 1, 2 do
+  redis.call('ZINCRBY', scratch, ARGV[i + 1], ARGV[i])
+end
+
+-- Walk the window's artists from the best-selling down, 200 at a time,
+-- with their baseline (ZMSCORE of each of its sets). A rise is at most the
+-- window's sales, so the walk stops once those fall below the k-th rise:
+-- a few hundred artists, not every one that sold in the window.
+local top, from = {}, 0
+while true do
+  local rows = redis.call('ZREVRANGE', scratch, from, from + 199, 'WITHSCORES')
+  if #rows == 0 or (#top == k and tonumber(rows[2]) < top[k][2]) then
+    break
+  end
+  local names, now, earlier = {}, {}, {}
+  for j = 1, #rows, 2 do
+    names[#names + 1] = rows[j]
+    now[#now + 1] = tonumber(rows[j + 1])
+    earlier[#earlier + 1] = earlierEdge[rows[j]] or 0
+  end
+  for i = nc + 1, nc + nb do
+    local scores = redis.call('ZMSCORE', KEYS[i], unpack(names))
+    for j = 1, #names do
       if scores[j] then
-        earlier[chunk[j]] = (earlier[chunk[j]] or 0) + tonumber(scores[j])
+        earlier[j] = earlier[j] + tonumber(scores[j])
       end
     end
   end
-end
-for i = first, #ARGV, 2 do
-  if now[ARGV[i]] then
-    earlier[ARGV[i]] = (earlier[ARGV[i]] or 0) + tonumber(ARGV[i + 1])
+  for j, artist in ipairs(names) do
+    local rise = now[j] - earlier[j] / windows
+    if rise > 0 then
+      keep(top, k, {artist, rise, earlier[j], now[j]})
+    end
   end
+  from = from + 200
 end
+redis.call('DEL', scratch)
 
--- The k highest rises above 0.
-local top = {}
-for _, artist in ipairs(names) do
-  local base = earlier[artist] or 0
-  local rise = now[artist] - base / windows
-  if rise > 0 then
-    keep(top, k, {artist, rise, base})
-  end
-end
 local out = {}
 for _, row in ipairs(top) do
   out[#out + 1] = row[1]
-  out[#out + 1] = now[row[1]]
+  out[#out + 1] = row[4]
   out[#out + 1] = row[3]
 end
 return out

@@ -2,7 +2,9 @@ package analytics_test
 
 import (
 	"cmp"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -14,9 +16,25 @@ import (
 // computed straight from the purchases: the window's sales per artist
 // against the average of the windows before it.
 func TestTrendingEqualsTheFormula(t *testing.T) {
+	testTrending(t, 0)
+}
+
+// TestTrendingAmongMany: the same with thousands of artists, sales
+// concentrated on a few, where the script stops early.
+func TestTrendingAmongMany(t *testing.T) {
+	testTrending(t, 3000)
+}
+
+func testTrending(t *testing.T, artists uint64) {
 	rdb := setup(t)
 	start := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	ps := synthetic(start, 10*24*time.Hour, 20, 7)
+	if artists > 0 {
+		zipf := rand.NewZipf(rand.New(rand.NewPCG(7, 8)), 1.1, 1, artists-1)
+		for i := range ps {
+			ps[i].ArtistName = fmt.Sprintf("Artist %04d", zipf.Uint64())
+		}
+	}
 	// A late surge of one artist, so that the top has a clear leader.
 	surge := synthetic(start.Add(10*24*time.Hour-50*time.Minute), 40*time.Minute, 300, 8)
 	for i := range surge {
