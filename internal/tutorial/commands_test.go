@@ -70,10 +70,30 @@ func TestRefused(t *testing.T) {
 		{"XRANGE s - +", false},
 		{"XINFO GROUPS s", false},
 		{"FT.SEARCH i *", false},
+		{"SELECT 1", true},
 	}
 	for _, c := range cases {
 		if got := Refused(c.line) != ""; got != c.refused {
 			t.Errorf("Refused(%q) = %v, want %v", c.line, got, c.refused)
+		}
+	}
+}
+
+func TestRefusedInCLI(t *testing.T) {
+	cases := []struct {
+		line    string
+		refused bool
+	}{
+		{"XREADGROUP GROUP g c COUNT 2 STREAMS s >", false},
+		{"XREAD COUNT 2 STREAMS s 0", false},
+		{"SELECT 1", false},
+		{"MONITOR", true},
+		{"SUBSCRIBE ch", true},
+		{"HELLO 3", true},
+	}
+	for _, c := range cases {
+		if got := RefusedInCLI(c.line) != ""; got != c.refused {
+			t.Errorf("RefusedInCLI(%q) = %v, want %v", c.line, got, c.refused)
 		}
 	}
 }
