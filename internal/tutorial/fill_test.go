@@ -13,7 +13,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/apptest"
-	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
 	"github.com/beatsbyredis/beats/internal/testwait"
 )
@@ -27,8 +26,6 @@ const (
 	// fanName is the name the pages ask the reader to register with.
 	fanName     = "beatsfan"
 	fanPassword = "correct horse battery staple"
-	// maxKeys keeps the SCAN examples (COUNT 1000) to one page.
-	maxKeys = 1000
 )
 
 // feeds are what a reader's app may be fed: the recorded real feed (as
@@ -115,21 +112,3 @@ func leftovers(ctx context.Context, rdb *redis.Client) ([]string, error) {
 	return keys, nil
 }
 
-// tooManyKeys fails when the SCAN examples (COUNT 1000) would need more
-// than one page.
-func tooManyKeys(t *testing.T, rdb *redis.Client) {
-	t.Helper()
-	if n, err := rdb.DBSize(t.Context()).Result(); err != nil || n >= maxKeys {
-		t.Fatalf("%d keys (%v); the SCAN examples need fewer than %d to answer in one page", n, err, maxKeys)
-	}
-}
-
-// newestID is the id of the newest stored purchase.
-func newestID(t *testing.T, rdb *redis.Client) string {
-	t.Helper()
-	recent, err := purchases.NewReader(rdb).Recent(t.Context())
-	if err != nil || len(recent) == 0 {
-		t.Fatalf("newest purchase: %v (%d found)", err, len(recent))
-	}
-	return recent[0].ID
-}

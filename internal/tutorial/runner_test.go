@@ -101,10 +101,7 @@ func (r *runner) runBlock(t *testing.T, b tutorial.Block) {
 			t.Errorf("%s: %q: %v", b.Where(), line, err)
 			continue
 		}
-		reply, err := r.reader.rdb.Do(ctx, anys(args)...).Result()
-		if errors.Is(err, redis.Nil) {
-			reply, err = nil, nil
-		}
+		reply, err := r.do(ctx, args)
 		if err != nil {
 			t.Errorf("%s: %q: %v", b.Where(), line, err)
 			continue
@@ -113,6 +110,28 @@ func (r *runner) runBlock(t *testing.T, b tutorial.Block) {
 			t.Errorf("%s: %q answered %v, but the block promises data", b.Where(), line, reply)
 		}
 		r.shown = append(r.shown, tutorial.ReplyStrings(reply))
+	}
+}
+
+// do sends one command. A SCAN from cursor 0 goes on, as the pages tell the
+// reader, with the cursor each page answers until a page shows keys or the
+// cursor is back at 0.
+func (r *runner) do(ctx context.Context, args []string) (any, error) {
+	for {
+		reply, err := r.reader.rdb.Do(ctx, anys(args)...).Result()
+		if errors.Is(err, redis.Nil) {
+			return nil, nil
+		}
+		page, _ := reply.([]any)
+		if err != nil || !strings.EqualFold(args[0], "SCAN") || len(page) != 2 {
+			return reply, err
+		}
+		cursor, _ := page[0].(string)
+		if keys, _ := page[1].([]any); len(keys) > 0 || cursor == "0" {
+			return reply, nil
+		}
+		args = slices.Clone(args)
+		args[1] = cursor
 	}
 }
 
