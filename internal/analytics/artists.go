@@ -78,7 +78,7 @@ func edgeArtists(ctx context.Context, rdb redis.UniversalClient, spans []Range) 
 	if len(spans) == 0 {
 		return sums, nil
 	}
-	err := scan(ctx, rdb, spanQuery(spans), false, func(p purchases.Purchase) error {
+	err := scan(ctx, rdb, purchases.Query{Text: spanQuery(spans)}, false, func(p purchases.Purchase) error {
 		cents, err := purchases.Cents(p.AmountPaidUSD)
 		if err != nil {
 			return fmt.Errorf("analytics: %s: %w", p.ID, err)

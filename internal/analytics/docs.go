@@ -3,6 +3,8 @@ package analytics
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/redis/go-redis/v9"
@@ -28,8 +30,8 @@ const sortMax = 10_000_000
 // part of the rows, which an exact sum cannot afford. Whole documents are
 // loaded ("$"): a single loaded field is printed with 12 significant
 // digits, the document keeps every digit of every number.
-func scan(ctx context.Context, rdb redis.UniversalClient, query string, sorted bool, fn func(purchases.Purchase) error) error {
-	args := []any{"FT.AGGREGATE", purchases.IndexAlias, query}
+func scan(ctx context.Context, rdb redis.UniversalClient, query purchases.Query, sorted bool, fn func(purchases.Purchase) error) error {
+	args := []any{"FT.AGGREGATE", purchases.IndexAlias, query.Text}
 	if sorted {
 		// Before LOAD: the sort reads the index's sortable copy, and each
 		// document is loaded only when its row is read. Without MAX, a
@@ -43,11 +45,19 @@ func scan(ctx context.Context, rdb redis.UniversalClient, query string, sorted b
 		// configuration; a read cut short loses nothing, the cursor goes on.
 		args = append(args, "TIMEOUT", readTimeoutMS)
 	}
-	args = append(args, "WITHCURSOR", "COUNT", cursorCount, "DIALECT", 2)
+	args = append(args, "WITHCURSOR", "COUNT", cursorCount)
+	if len(query.Params) > 0 {
+		names := slices.Sorted(maps.Keys(query.Params))
+		args = append(args, "PARAMS", 2*len(names))
+		for _, name := range names {
+			args = append(args, name, query.Params[name])
+		}
+	}
+	args = append(args, "DIALECT", 2)
 	reply, err := rdb.Do(ctx, args...).Slice()
 	for {
 		if err != nil {
-			return fmt.Errorf("analytics: FT.AGGREGATE %q: %w", query, err)
+			return fmt.Errorf("analytics: FT.AGGREGATE %q: %w", query.Text, err)
 		}
 		cursor, err := eachRow(reply, fn)
 		if err == nil && cursor != 0 {

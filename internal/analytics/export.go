@@ -26,11 +26,12 @@ type ExportQuery struct {
 	Format string // FormatCSV or FormatNDJSON
 }
 
-// ExportFilter is the query an export's term adds to its time ranges, ""
-// for none. It fails with purchases.ErrBadQuery, before anything is written.
-func ExportFilter(term string) (string, error) {
+// ExportFilter is the query an export's term adds to its time ranges (an
+// empty one for no term). It fails with purchases.ErrBadQuery, before
+// anything is written.
+func ExportFilter(term string) (purchases.Query, error) {
 	if term == "" {
-		return "", nil
+		return purchases.Query{}, nil
 	}
 	return purchases.SearchQuery(term)
 }
@@ -78,9 +79,9 @@ func writeExport(ctx context.Context, rdb redis.UniversalClient, w io.Writer, q 
 		return err
 	}
 	for _, c := range chunks {
-		query := spanQuery([]Range{c})
-		if filter != "" {
-			query = "(" + filter + ") " + query
+		query := purchases.Query{Text: spanQuery([]Range{c}), Params: filter.Params}
+		if filter.Text != "" {
+			query.Text = "(" + filter.Text + ") " + query.Text
 		}
 		if err := scan(ctx, rdb, query, true, write); err != nil {
 			return rows, err

@@ -121,7 +121,7 @@ func readStats(ctx context.Context, rdb redis.UniversalClient, r Range) (*Stats,
 	st := newStats(r)
 	plan := Split(r)
 	if len(plan.Edges) > 0 {
-		err := scan(ctx, rdb, spanQuery(plan.Edges), false, func(p purchases.Purchase) error {
+		err := scan(ctx, rdb, purchases.Query{Text: spanQuery(plan.Edges)}, false, func(p purchases.Purchase) error {
 			cents, err := purchases.Cents(p.AmountPaidUSD)
 			if err != nil {
 				return fmt.Errorf("analytics: %s: %w", p.ID, err)

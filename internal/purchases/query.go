@@ -14,32 +14,50 @@ const (
 	maxWordRunes = 64
 )
 
+// Query is one search as FT.SEARCH takes it: the query text and the values
+// of the $parameters it names, which the engine reads as plain values,
+// never as query syntax.
+type Query struct {
+	Text   string
+	Params map[string]any
+}
+
+// countryParam is the parameter that carries the user's term to the
+// country tag clause.
+const countryParam = "country"
+
 // SearchQuery builds the Query Engine query for a user's search term: the
 // folded words must all appear in a purchase's artist, album or item (the
 // last word may be a prefix, as people type), or the term equals the
-// buyer's country. Nothing of the term is read as query syntax.
-func SearchQuery(term string) (string, error) {
+// buyer's country. Nothing of the term is read as query syntax: the country
+// is a parameter, and the text clause holds only the letters and digits of
+// the folded words (a parameter stands for one whole term and is not
+// substituted inside a "phrase", so the words cannot be parameters).
+func SearchQuery(term string) (Query, error) {
 	term = strings.TrimSpace(term)
 	if term == "" {
-		return "", fmt.Errorf("%w: term is required", ErrBadQuery)
+		return Query{}, fmt.Errorf("%w: term is required", ErrBadQuery)
 	}
 	if !utf8.ValidString(term) {
-		return "", fmt.Errorf("%w: term is not valid UTF-8", ErrBadQuery)
+		return Query{}, fmt.Errorf("%w: term is not valid UTF-8", ErrBadQuery)
 	}
 	if len(term) > maxTermBytes {
 		term = truncateUTF8(term, maxTermBytes)
 	}
+	var q Query
 	var clauses []string
 	if text := textClause(Fold(term)); text != "" {
 		clauses = append(clauses, "@search_text:("+text+")")
 	}
-	if tag := EscapeTag(term); tag != "" {
-		clauses = append(clauses, "@country:{"+tag+"}")
+	if country := tagValue(term); country != "" {
+		clauses = append(clauses, "@country:{$"+countryParam+"}")
+		q.Params = map[string]any{countryParam: country}
 	}
 	if len(clauses) == 0 {
-		return "", fmt.Errorf("%w: term has nothing to search for", ErrBadQuery)
+		return Query{}, fmt.Errorf("%w: term has nothing to search for", ErrBadQuery)
 	}
-	return strings.Join(clauses, " | "), nil
+	q.Text = strings.Join(clauses, " | ")
+	return q, nil
 }
 
 // textClause turns folded words into query terms: runs of CJK characters
@@ -74,20 +92,15 @@ func textClause(folded string) string {
 	return strings.Join(parts, " ")
 }
 
-// EscapeTag escapes a value for a TAG query ({...}): every character that is
-// not a letter or digit gets a backslash, so none is read as syntax.
-func EscapeTag(s string) string {
-	var b strings.Builder
-	for _, r := range s {
+// tagValue is the term as a tag value: without control characters and
+// U+FFFD, which no country name holds.
+func tagValue(s string) string {
+	return strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || unicode.IsControl(r) {
-			continue
+			return -1
 		}
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+		return r
+	}, s)
 }
 
 func truncateRunes(s string, n int) string {

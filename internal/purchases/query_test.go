@@ -11,15 +11,17 @@ func TestSearchQuery(t *testing.T) {
 	tests := []struct {
 		term    string
 		want    string
+		country string // the country parameter; "" for none
 		wantErr bool
 	}{
-		{term: "gore", want: `@search_text:(gore*) | @country:{gore}`},
-		{term: "𝐺𝑂𝑅𝐸", want: `@search_text:(gore*) | @country:{𝐺𝑂𝑅𝐸}`},
-		{term: "United States", want: `@search_text:(united states*) | @country:{United\ States}`},
-		{term: "肉と血", want: `@search_text:("肉 と 血") | @country:{肉と血}`},
-		{term: "a", want: `@search_text:(a) | @country:{a}`},
-		{term: `-@foo:{bar} | "x" *`, want: `@search_text:(foo bar x) | @country:{\-\@foo\:\{bar\}\ \|\ \"x\"\ \*}`},
-		{term: "!!!", want: `@country:{\!\!\!}`},
+		{term: "gore", want: `@search_text:(gore*) | @country:{$country}`, country: "gore"},
+		{term: "𝐺𝑂𝑅𝐸", want: `@search_text:(gore*) | @country:{$country}`, country: "𝐺𝑂𝑅𝐸"},
+		{term: " United States ", want: `@search_text:(united states*) | @country:{$country}`, country: "United States"},
+		{term: "肉と血", want: `@search_text:("肉 と 血") | @country:{$country}`, country: "肉と血"},
+		{term: "a", want: `@search_text:(a) | @country:{$country}`, country: "a"},
+		{term: `-@foo:{bar} | "x" *`, want: `@search_text:(foo bar x) | @country:{$country}`, country: `-@foo:{bar} | "x" *`},
+		{term: "!!!", want: `@country:{$country}`, country: "!!!"},
+		{term: "a\x01b", want: `@search_text:(a b) | @country:{$country}`, country: "ab"},
 		{term: "   ", wantErr: true},
 		{term: "", wantErr: true},
 		{term: "\xff", wantErr: true},
@@ -34,8 +36,8 @@ func TestSearchQuery(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || got != tt.want {
-			t.Errorf("SearchQuery(%q) = %q, %v\n want %q", tt.term, got, err, tt.want)
+		if err != nil || got.Text != tt.want || got.Params[countryParam] != tt.country || len(got.Params) != 1 {
+			t.Errorf("SearchQuery(%q) = %q %v, %v\n want %q with country %q", tt.term, got.Text, got.Params, err, tt.want, tt.country)
 		}
 	}
 }
@@ -45,14 +47,17 @@ func TestSearchQueryBoundsLongTerms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(q) > 4*maxTermBytes {
-		t.Fatalf("query for a huge term is %d bytes long", len(q))
+	if len(q.Text) > 4*maxTermBytes {
+		t.Fatalf("query for a huge term is %d bytes long", len(q.Text))
+	}
+	if country, _ := q.Params[countryParam].(string); len(country) > maxTermBytes {
+		t.Fatalf("the country parameter of a huge term is %d bytes long", len(country))
 	}
 }
 
 // FuzzSearchQuery checks that no term breaks out of its clauses: the text
 // clause holds only letters, digits, spaces, quotes around CJK phrases and
-// one trailing '*'; the tag clause escapes every other character.
+// one trailing '*'; the term reaches the tag clause only as its parameter.
 func FuzzSearchQuery(f *testing.F) {
 	for _, s := range []string{"gore", "a|b", `"}{)(`, "@country:{x}", "-x", "肉と", "\\", "*", "%%x%%", "~x", "\x00"} {
 		f.Add(s)
@@ -65,7 +70,7 @@ func FuzzSearchQuery(f *testing.F) {
 			}
 			return
 		}
-		text, tag, both := strings.Cut(q, " | ")
+		text, tag, both := strings.Cut(q.Text, " | ")
 		if !both && strings.HasPrefix(text, "@country:") {
 			text, tag = "", text
 		}
@@ -77,20 +82,14 @@ func FuzzSearchQuery(f *testing.F) {
 				}
 			}
 		}
-		if tag == "" {
-			return
-		}
-		if !strings.HasPrefix(tag, "@country:{") || !strings.HasSuffix(tag, "}") || tag == "@country:{}" {
-			t.Fatalf("SearchQuery(%q) = %q: malformed tag clause", term, q)
-		}
-		inner := []rune(strings.TrimSuffix(strings.TrimPrefix(tag, "@country:{"), "}"))
-		for i := 0; i < len(inner); i++ {
-			if r := inner[i]; !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-				if r != '\\' || i+1 == len(inner) {
-					t.Fatalf("SearchQuery(%q) tag %q: unescaped %q", term, tag, r)
-				}
-				i++ // the escaped character
-			}
+		country, hasCountry := q.Params[countryParam].(string)
+		switch {
+		case tag == "" && hasCountry, tag != "" && !hasCountry:
+			t.Fatalf("SearchQuery(%q) = %q %v: the tag clause and its parameter go together", term, q.Text, q.Params)
+		case tag != "" && tag != "@country:{$country}":
+			t.Fatalf("SearchQuery(%q) = %q: the tag clause holds more than its parameter", term, q.Text)
+		case hasCountry && (country == "" || !strings.Contains(strings.TrimSpace(term), country[:1])):
+			t.Fatalf("SearchQuery(%q): country parameter %q is not from the term", term, country)
 		}
 	})
 }

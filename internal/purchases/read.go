@@ -57,7 +57,7 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 
 // Recent returns the MaxResults most recent purchases.
 func (r *Reader) Recent(ctx context.Context) ([]Purchase, error) {
-	return r.newest(ctx, "*")
+	return r.newest(ctx, Query{Text: "*"})
 }
 
 // recentWindows are the spans newest asks first. SORTBY with LIMIT still
@@ -71,13 +71,13 @@ var recentWindows = []time.Duration{15 * time.Minute, 6 * time.Hour}
 // recent windows first and the whole index last. Only the answer used is
 // decoded: decoding a window's documents to throw them away cost a search
 // as much CPU as the rest of the request.
-func (r *Reader) newest(ctx context.Context, query string) ([]Purchase, error) {
+func (r *Reader) newest(ctx context.Context, query Query) ([]Purchase, error) {
 	now := time.Now()
 	for _, span := range recentWindows {
 		since := float64(now.Add(-span).UnixMilli()) / 1000
-		windowed := fmt.Sprintf("@utc_date_raw:[%.3f +inf]", since)
-		if query != "*" {
-			windowed = "(" + query + ") " + windowed
+		windowed := Query{Text: fmt.Sprintf("@utc_date_raw:[%.3f +inf]", since), Params: query.Params}
+		if query.Text != "*" {
+			windowed.Text = "(" + query.Text + ") " + windowed.Text
 		}
 		docs, err := r.search(ctx, windowed)
 		if err != nil {
@@ -95,14 +95,15 @@ func (r *Reader) newest(ctx context.Context, query string) ([]Purchase, error) {
 }
 
 // search runs one FT.SEARCH for the newest MaxResults matches of query.
-func (r *Reader) search(ctx context.Context, query string) ([]redis.Document, error) {
-	res, err := r.rdb.FTSearchWithArgs(ctx, IndexAlias, query, &redis.FTSearchOptions{
+func (r *Reader) search(ctx context.Context, query Query) ([]redis.Document, error) {
+	res, err := r.rdb.FTSearchWithArgs(ctx, IndexAlias, query.Text, &redis.FTSearchOptions{
 		SortBy:         []redis.FTSearchSortBy{{FieldName: "utc_date_raw", Desc: true}},
 		Limit:          MaxResults,
+		Params:         query.Params,
 		DialectVersion: 2,
 	}).Result()
 	if err != nil {
-		return nil, fmt.Errorf("purchases: FT.SEARCH %q: %w", query, err)
+		return nil, fmt.Errorf("purchases: FT.SEARCH %q: %w", query.Text, err)
 	}
 	return res.Docs, nil
 }
@@ -130,9 +131,9 @@ type TopSellersChart struct {
 
 // TopSellers returns the n artists with the most sales in USD.
 func (r *Reader) TopSellers(ctx context.Context, n int) (TopSellersChart, error) {
-	zs, err := r.rdb.ZRevRangeWithScores(ctx, TopSellers, 0, int64(n-1)).Result()
+	zs, err := r.rdb.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{Key: TopSellers, Start: 0, Stop: n - 1, Rev: true}).Result()
 	if err != nil {
-		return TopSellersChart{}, fmt.Errorf("purchases: ZREVRANGE %s: %w", TopSellers, err)
+		return TopSellersChart{}, fmt.Errorf("purchases: ZRANGE %s REV: %w", TopSellers, err)
 	}
 	chart := TopSellersChart{Labels: make([]string, 0, len(zs)), Series: make([]float64, 0, len(zs))}
 	for _, z := range zs {

@@ -23,7 +23,7 @@ const closeWait = time.Second
 // serve runs one client: a reader (the protocol needs one to answer pings
 // and notice a close) and the writer on this goroutine, which also pings.
 // It returns why the client ended, once both have stopped.
-func (h *Handler) serve(conn *websocket.Conn, sub *Subscription[frame]) error {
+func (h *Handler) serve(conn *websocket.Conn, sub *Subscription[*websocket.PreparedMessage]) error {
 	// A peer must answer each ping within PongTimeout; the reader's deadline
 	// is pushed back by every pong, so a silent peer (a closed laptop lid
 	// sends no FIN) ends the reader with a timeout.
@@ -67,7 +67,7 @@ func (r *reader) run(conn *websocket.Conn) {
 // writeLoop sends the welcome messages, then drains the queue and pings
 // every PingInterval, until the subscription ends, the handler shuts down,
 // or the reader stops (a close, an error, or no pong in time).
-func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[frame], r *reader) error {
+func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[*websocket.PreparedMessage], r *reader) error {
 	for _, msg := range h.opts.Welcome() {
 		if err := h.write(conn, msg); err != nil {
 			return err
@@ -107,7 +107,7 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[frame], r *r
 
 // write sends one message; a peer that takes longer than WriteTimeout to
 // accept it is stuck, and the error ends the client.
-func (h *Handler) write(conn *websocket.Conn, msg frame) error {
+func (h *Handler) write(conn *websocket.Conn, msg *websocket.PreparedMessage) error {
 	if err := conn.SetWriteDeadline(time.Now().Add(h.opts.WriteTimeout)); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}

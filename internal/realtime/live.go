@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
@@ -25,7 +26,7 @@ const (
 	// still gets at least ten updates a second.
 	maxHold = 100 * time.Millisecond
 	// minGap is the least time between two broadcasts of purchases (see
-	// tailer.pace).
+	// pacer.hold).
 	minGap = 25 * time.Millisecond
 )
 
@@ -73,13 +74,12 @@ type Stats struct {
 type Live struct {
 	rdb     redis.UniversalClient
 	log     *slog.Logger
-	hub     *Hub[frame]
+	hub     *Hub[*websocket.PreparedMessage]
 	tail    *tailer
 	snaps   *snapshotter // nil without Options.Snapshots
 	handler *Handler
 
 	feedMode  func() string
-	snapFrame lastFrame // the cached snapshot's frame, for new clients
 	ready     chan struct{}
 	readyOnce sync.Once
 	running   atomic.Bool
@@ -94,26 +94,24 @@ func New(opts Options) *Live {
 	l := &Live{
 		rdb:      opts.Redis,
 		log:      log,
-		hub:      NewHub[frame](HubOptions{Logger: log}),
+		hub:      NewHub[*websocket.PreparedMessage](HubOptions{Logger: log}),
 		feedMode: opts.FeedMode,
 		ready:    make(chan struct{}),
 	}
 	l.tail = &tailer{
-		rdb:     opts.Redis,
-		stream:  purchases.LiveStream,
-		out:     framer{hub: l.hub, log: log},
-		log:     log,
-		block:   orDefault(opts.ReadBlock, DefaultReadBlock),
-		count:   tailBatch,
-		ready:   func() { l.readyOnce.Do(func() { close(l.ready) }) },
-		backlog: l.hub.Backlog,
-		minGap:  minGap,
-		maxHold: maxHold,
+		rdb:    opts.Redis,
+		stream: purchases.LiveStream,
+		out:    framer{hub: l.hub, log: log},
+		log:    log,
+		block:  orDefault(opts.ReadBlock, DefaultReadBlock),
+		count:  tailBatch,
+		ready:  func() { l.readyOnce.Do(func() { close(l.ready) }) },
+		pacer:  &pacer{backlog: l.hub.Backlog, minGap: minGap, maxHold: maxHold},
 	}
 	if opts.Snapshots != nil {
 		l.snaps = &snapshotter{
 			src:   opts.Snapshots,
-			out:   framer{hub: l.hub, log: log},
+			hub:   l.hub,
 			every: orDefault(opts.SnapshotEvery, DefaultSnapshotEvery),
 			fresh: orDefault(opts.SnapshotFreshness, defaultSnapshotFreshness),
 			log:   log,
@@ -186,14 +184,14 @@ func (l *Live) Stats() Stats {
 
 // welcome is what a new client gets first: the feed mode, then the latest
 // snapshot, so its charts are filled without waiting for the next minute.
-func (l *Live) welcome() []frame {
-	var msgs []frame
+func (l *Live) welcome() []*websocket.PreparedMessage {
+	var msgs []*websocket.PreparedMessage
 	if l.feedMode != nil {
 		msg, err := json.Marshal(feedMessage{Feed: feedInfo{Mode: l.feedMode()}})
 		if err == nil {
-			var fr frame
-			if fr, err = prepare(msg); err == nil {
-				msgs = append(msgs, fr)
+			var pm *websocket.PreparedMessage
+			if pm, err = prepare(msg); err == nil {
+				msgs = append(msgs, pm)
 			}
 		}
 		if err != nil {
@@ -202,12 +200,7 @@ func (l *Live) welcome() []frame {
 	}
 	if l.snaps != nil {
 		if snap := l.snaps.cached(); snap != nil {
-			fr, err := l.snapFrame.of(snap)
-			if err != nil {
-				l.log.Error("realtime: prepare snapshot", "err", err)
-			} else {
-				msgs = append(msgs, fr)
-			}
+			msgs = append(msgs, snap)
 		}
 	}
 	return msgs

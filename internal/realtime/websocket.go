@@ -36,10 +36,10 @@ const (
 
 // HandlerOptions configures a Handler; zero values take the defaults.
 type HandlerOptions struct {
-	Hub *Hub[frame] // where messages come from
+	Hub *Hub[*websocket.PreparedMessage] // where messages come from
 	// Welcome returns the messages a new client gets before anything else
 	// (the feed mode, the latest snapshot). Optional.
-	Welcome func() []frame
+	Welcome func() []*websocket.PreparedMessage
 	// QueueSize is how many messages may wait for one slow client before it
 	// is dropped.
 	QueueSize int
@@ -88,10 +88,10 @@ type Handler struct {
 // NewHandler returns a Handler for opts.
 func NewHandler(opts HandlerOptions) *Handler {
 	if opts.Hub == nil {
-		opts.Hub = NewHub[frame](HubOptions{Logger: opts.Logger})
+		opts.Hub = NewHub[*websocket.PreparedMessage](HubOptions{Logger: opts.Logger})
 	}
 	if opts.Welcome == nil {
-		opts.Welcome = func() []frame { return nil }
+		opts.Welcome = func() []*websocket.PreparedMessage { return nil }
 	}
 	opts.QueueSize = orDefault(opts.QueueSize, DefaultQueueSize)
 	opts.PingInterval = orDefault(opts.PingInterval, DefaultPingInterval)
