@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/accounts"
@@ -105,7 +104,6 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		Live:           live.Handler(),
 		Ready:          readiness(rdb),
 		Feed:           status,
-		Metrics:        promhttp.HandlerFor(metrics.registry, promhttp.HandlerOpts{}),
 		Web:            http.FS(webui.FS()),
 		Accounts:       acc,
 		Sessions:       accounts.NewSessionManager(rdb, cfg.SecureCookies),
@@ -123,6 +121,14 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		// Requests are not cancelled by the shutdown signal: Shutdown lets
 		// the ones in flight finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if cfg.MetricsAddr != "" {
+		maddr, stopMetrics, err := metrics.serve(cfg.MetricsAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics(context.WithoutCancel(ctx))
+		log.Info("metrics listening", "addr", "http://"+maddr+"/metrics")
 	}
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", "http://"+addr, "instance", instance)

@@ -65,6 +65,7 @@ func TestAccountFlows(t *testing.T) {
 			{method: "GET", path: "/register", status: 200, body: dashboardHTML},
 			{method: "GET", path: "/healthz", status: 200},
 			{method: "GET", path: "/readyz", status: 200},
+			{method: "GET", path: "/metrics", status: 404, body: `{"error":"not found"}`}, // only on --metrics-addr
 			{method: "POST", path: "/account/logout", header: accept, status: 204},
 		}},
 	}

@@ -40,8 +40,6 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Feed reports the feed's mode and state.
 	Feed func(ctx context.Context) FeedStatus
-	// Metrics serves Prometheus metrics.
-	Metrics http.Handler
 	// Web serves the built dashboard's files.
 	Web http.FileSystem
 	// Accounts logs users in and checks logins (*accounts.Service). Without
