@@ -26,8 +26,9 @@ func (s *Service) confirm(ctx context.Context, sess Session, ip, password string
 }
 
 // ChangePassword sets a new password after checking the current one. Every
-// other session of the user ends; this one gets a fresh token pair (the old
-// one dies at once), which the caller must store.
+// other session of the user ends; this one gets a fresh token pair, which
+// the caller must store (the replaced pair lives on for requests already
+// running, as after a refresh: tokens never leave the session document).
 func (s *Service) ChangePassword(ctx context.Context, sess Session, ip, current, next string) (Session, error) {
 	d, err := s.confirm(ctx, sess, ip, current)
 	if err != nil {
@@ -53,13 +54,8 @@ func (s *Service) ChangePassword(ctx context.Context, sess Session, ip, current,
 	if err != nil {
 		return Session{}, err
 	}
-	t, err := s.tokens.rotate(ctx, sess.Tokens, s.now(), false)
-	if err != nil {
-		return Session{}, fmt.Errorf("accounts: change password of %s: new tokens: %w", d.ID, err)
-	}
 	s.log.InfoContext(ctx, "accounts: password changed", "user", d.ID, "ended", len(others))
-	sess.Tokens = t
-	return sess, nil
+	return s.Refresh(ctx, sess)
 }
 
 // LogoutAll ends every session of sess's user, this one included, after

@@ -304,7 +304,7 @@ func (s *Service) Authenticate(ctx context.Context, sess Session) (Session, erro
 // Refresh replaces the session's token pair. Presenting a refresh token that
 // was already replaced revokes the account's tokens (ErrTokenReused).
 func (s *Service) Refresh(ctx context.Context, sess Session) (Session, error) {
-	t, err := s.tokens.rotate(ctx, sess.Tokens, s.now(), true)
+	t, err := s.tokens.rotate(ctx, sess.Tokens, s.now())
 	switch {
 	case errors.Is(err, errRotatedConcurrently):
 		return sess, nil

@@ -174,9 +174,7 @@ func decodeDoc[T any](get *redis.Cmd, what string) (T, error) {
 // rotate replaces the pair whose refresh token is old.Refresh. A refresh
 // token that is neither current nor just replaced has been used before: a
 // copy exists somewhere, so the whole family is revoked (ErrTokenReused).
-// With graceful, the replaced pair stays valid for a moment for requests
-// already running; without it (a password change), it is dead at once.
-func (s tokenStore) rotate(ctx context.Context, old Tokens, now time.Time, graceful bool) (Tokens, error) {
+func (s tokenStore) rotate(ctx context.Context, old Tokens, now time.Time) (Tokens, error) {
 	now = msUTC(now)
 	key := AccountKey(old.AccountID)
 	var next Tokens
@@ -211,9 +209,6 @@ func (s tokenStore) rotate(ctx context.Context, old Tokens, now time.Time, grace
 			next.TokenExpiresOn = end
 		}
 		d.PrevTokenHash, d.PrevRefreshHash, d.RotatedAt = d.TokenHash, d.RefreshHash, epochOf(now)
-		if !graceful {
-			d.PrevTokenHash, d.PrevRefreshHash, d.RotatedAt = "", "", 0
-		}
 		d.TokenHash, d.RefreshHash = digest(next.Token), digest(next.Refresh)
 		d.TokenExpiresOn = epochOf(next.TokenExpiresOn)
 		return s.put(ctx, tx, old.AccountID, d)

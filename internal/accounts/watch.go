@@ -184,6 +184,9 @@ func (w *LoginWatch) Run(ctx context.Context) error {
 func (w *LoginWatch) listen(ctx context.Context, subscribed func()) error {
 	sub := w.rdb.Subscribe(ctx, EndedChannel)
 	defer sub.Close()
+	// A blocked Receive ignores ctx's cancellation; closing unblocks it.
+	stop := context.AfterFunc(ctx, func() { sub.Close() })
+	defer stop()
 	for {
 		msg, err := sub.Receive(ctx)
 		if err != nil {
