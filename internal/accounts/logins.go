@@ -159,7 +159,12 @@ func (s *Service) Sessions(ctx context.Context, sess Session) ([]SessionInfo, er
 			s.log.WarnContext(ctx, "accounts: drop ended sessions from the list", "user", sess.User.ID, "err", err)
 		}
 	}
-	slices.SortFunc(list, func(a, b SessionInfo) int { return b.Created.Compare(a.Created) })
+	slices.SortFunc(list, func(a, b SessionInfo) int {
+		if c := b.Created.Compare(a.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ID, a.ID) // ULIDs: later ones sort last
+	})
 	return list, nil
 }
 

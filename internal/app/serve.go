@@ -44,8 +44,11 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	if err := prepareRedis(ctx, rdb, cfg); err != nil {
 		return err
 	}
-	acc, err := accounts.NewService(rdb, accounts.Options{Logger: log})
+	acc, err := accounts.NewService(rdb, accounts.Options{Logger: log, RememberFor: cfg.RememberFor})
 	if err != nil {
+		return fmt.Errorf("app: accounts: %w", err)
+	}
+	if err := acc.Prepare(ctx); err != nil {
 		return fmt.Errorf("app: accounts: %w", err)
 	}
 
@@ -80,6 +83,10 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), log)
 	})
 
+	// Sockets close when their login ends, on whichever instance it ends.
+	logins := accounts.NewLoginWatch(rdb, log)
+	background("logins", logins.Run)
+
 	reader := purchases.NewReader(rdb)
 	status := feedStatus(rdb)
 	live := realtime.New(realtime.Options{
@@ -94,6 +101,8 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 			return u.ID
 		},
 		MaxPerOwner: cfg.SocketsPerUser,
+		Watch:       logins.Watch,
+		HTTPS:       cfg.SecureCookies,
 	})
 	background("realtime", live.Run)
 	metrics.watchLive(live)
@@ -109,6 +118,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		Sessions:       accounts.NewSessionManager(rdb, cfg.SecureCookies),
 		Origins:        cfg.Origins,
 		TrustedProxies: cfg.TrustedProxies,
+		HTTPS:          cfg.SecureCookies,
 	})
 	srv := &http.Server{
 		Handler:           api.Handler(),

@@ -22,6 +22,11 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("POST /account/refresh", s.api(s.refresh))
 		mux.Handle("POST /account/logout", s.loadSession(s.handle(s.logout)))
 		mux.Handle("GET /account/me", s.api(s.me))
+		// The account page: each action asks for the password again.
+		mux.Handle("POST /account/password", s.api(s.changePassword))
+		mux.Handle("POST /account/logout-all", s.api(s.logoutAll))
+		mux.Handle("GET /account/sessions", s.api(s.listSessions))
+		mux.Handle("DELETE /account/sessions/{id}", s.api(s.endSession))
 	}
 
 	// Purchases: logged-in users only.

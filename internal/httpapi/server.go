@@ -51,6 +51,9 @@ type Deps struct {
 	Origins []string
 	// TrustedProxies may set X-Forwarded-For (config TrustedProxies).
 	TrustedProxies []netip.Prefix
+	// HTTPS: the app is served over HTTPS (--secure-cookies), so browsers
+	// are told to use nothing else (Strict-Transport-Security).
+	HTTPS bool
 }
 
 // Server holds the routes' dependencies.
