@@ -3,10 +3,10 @@ package accounts
 // The Redis keys this package owns. The contract (docs/contract.md) fixes account:<id> and
 // session:<id>; the rest are ours.
 const (
-	userPrefix      = "user:"     // user:<ULID> RedisJSON user documents
-	usernamePrefix  = "username:" // username:<folded name> → user ULID: the uniqueness claim
-	accountPrefix   = "account:"  // account:<ULID> RedisJSON token documents
-	SessionPrefix   = "session:"  // session:<SHA-256 of the cookie> RedisJSON session documents
+	userPrefix      = "user:"              // user:<ULID> RedisJSON user documents
+	usernamePrefix  = "username:"          // username:<folded name> → user ULID: the uniqueness claim
+	accountPrefix   = "account:"           // account:<ULID> RedisJSON token documents
+	SessionPrefix   = "session:"           // session:<SHA-256 of the cookie> RedisJSON session documents
 	skeletonPrefix  = "username-skeleton:" // username-skeleton:<skeleton> → user ULID: no look-alike names
 	loginsPrefix    = "logins:"            // logins:<user ULID> hash: account ULID → session id, the user's sessions
 	loginIPPrefix   = "ratelimit:login:ip:"

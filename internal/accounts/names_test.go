@@ -30,8 +30,8 @@ func TestParseUsername(t *testing.T) {
 		{raw: "al\u200bice"}, // zero-width space
 		{raw: "ali<ce>"},
 		{raw: "\xff\xfeabc"},
-		{raw: "\u0301abc"}, // cannot start with a mark
-		{raw: "ﬁsh"},       // a compatibility ligature: PRECIS refuses it
+		{raw: "\u0301abc"},   // cannot start with a mark
+		{raw: "ﬁsh"},         // a compatibility ligature: PRECIS refuses it
 		{raw: "alice\u202e"}, // a bidi control
 	}
 	for _, tt := range tests {
@@ -51,13 +51,13 @@ func TestParseUsername(t *testing.T) {
 // Names that look alike share a skeleton; names that do not, do not.
 func TestUsernameSkeletons(t *testing.T) {
 	same := [][2]string{
-		{"alice", "\u0430lice"},       // Cyrillic а
-		{"alice", "ALICE"},            // case
+		{"alice", "\u0430lice"},        // Cyrillic а
+		{"alice", "ALICE"},             // case
 		{"paypal", "p\u0430yp\u0430l"}, // two Cyrillic а
-		{"bob", "b0b"},                // digit zero
-		{"modern", "rnodern"},         // rn and m
-		{"ella", "e11a"},              // ones and ells
-		{"scott", "\u0455cott"},       // Cyrillic ѕ
+		{"bob", "b0b"},                 // digit zero
+		{"modern", "rnodern"},          // rn and m
+		{"ella", "e11a"},               // ones and ells
+		{"scott", "\u0455cott"},        // Cyrillic ѕ
 	}
 	for _, p := range same {
 		a, errA := parseUsername(p[0])

@@ -19,7 +19,7 @@ func TestParseNewPassword(t *testing.T) {
 		{raw: "PassWord1234", err: "most common"},
 		{raw: "QwertyAsdfgh", err: "most common"},
 		{raw: "ｐａｓｓｗｏｒｄ１２３４", err: "most common"}, // NFKC first
-		{raw: "a          b", err: "12 to 1024"},       // a run of spaces counts once
+		{raw: "a          b", err: "12 to 1024"},  // a run of spaces counts once
 		{raw: "a b c d e f g", want: "a b c d e f g"},
 		{raw: "🎵🎶🎸🥁🎹🎺🎻🪕🎷🪗🎤🎧", want: "🎵🎶🎸🥁🎹🎺🎻🪕🎷🪗🎤🎧"}, // any Unicode
 		{raw: "пароль на лето", want: "пароль на лето"},

@@ -93,7 +93,7 @@ func TestLoginWatch(t *testing.T) {
 	t.Run("a renewed session lives on", func(t *testing.T) {
 		wd := watchLogin(t, rdb, w, LoginRef{"A4", "s4"}, 200*time.Millisecond, time.Hour)
 		rdb.PExpire(ctx, SessionPrefix+"s4", 1500*time.Millisecond) // a request on another instance
-		time.Sleep(400 * time.Millisecond)                           // past the first expiry: nothing to await
+		time.Sleep(400 * time.Millisecond)                          // past the first expiry: nothing to await
 		if wd.isEnded() {
 			t.Fatal("the socket of a renewed session ended at its first expiry")
 		}
