@@ -39,6 +39,7 @@ type accountHints struct {
 type hint struct {
 	accountID string
 	touched   time.Time
+	deadline  time.Time // the session's deadline, once read
 }
 
 func (h *accountHints) get(sessionID string) (string, bool) {
@@ -77,6 +78,24 @@ func (h *accountHints) touch(sessionID string, now time.Time) bool {
 	e.touched = now
 	h.m[sessionID] = e
 	return true
+}
+
+// deadline returns the session's deadline as last read, if known.
+func (h *accountHints) deadline(sessionID string) (time.Time, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e, ok := h.m[sessionID]
+	return e.deadline, ok && !e.deadline.IsZero()
+}
+
+// setDeadline records a known session's deadline.
+func (h *accountHints) setDeadline(sessionID string, d time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e, ok := h.m[sessionID]; ok {
+		e.deadline = d
+		h.m[sessionID] = e
+	}
 }
 
 func (h *accountHints) forget(sessionID string) {

@@ -219,6 +219,25 @@ func TestSessionDeadlineIsEnforced(t *testing.T) {
 	if ttl := rdb.PTTL(ctx, key).Val(); ttl < 9*time.Minute || ttl > 10*time.Minute {
 		t.Fatalf("TTL ten minutes before the deadline = %v; want about ten minutes, not an hour", ttl)
 	}
+	// Once this instance knows the session (and so its deadline), the read
+	// caps the TTL in its own round trip.
+	store.hints.set("abc", "acct")
+	if _, _, err := store.FindCtx(ctx, "abc"); err != nil {
+		t.Fatal(err)
+	}
+	trips := &redistest.RoundTrips{}
+	rdb.AddHook(trips)
+	rdb.Expire(ctx, key, 5*time.Minute)
+	before := trips.Count()
+	if _, found, err := store.FindCtx(ctx, "abc"); err != nil || !found {
+		t.Fatalf("FindCtx = %v, %v", found, err)
+	}
+	if got := trips.Count() - before; got != 1 {
+		t.Fatalf("a read in the session's last hour took %d round trips; want 1", got)
+	}
+	if ttl := rdb.PTTL(ctx, key).Val(); ttl < 9*time.Minute || ttl > 10*time.Minute {
+		t.Fatalf("TTL after the capped read = %v; want about ten minutes", ttl)
+	}
 
 	// Past the deadline (a TTL set by hand, or by an older version) the
 	// session is not found, and its document goes.

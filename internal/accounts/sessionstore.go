@@ -55,7 +55,15 @@ func (s *SessionStore) FindCtx(ctx context.Context, id string) ([]byte, bool, er
 	now := s.now()
 	pipe := s.rdb.Pipeline()
 	get := pipe.Do(ctx, "JSON.GET", key)
-	pipe.PExpire(ctx, key, SessionIdle)
+	// Renew the idle hour, but never past the deadline when this instance
+	// knows it already.
+	known, hasDeadline := s.hints.deadline(id)
+	capped := hasDeadline && known.Before(now.Add(SessionIdle))
+	if capped {
+		pipe.PExpireAt(ctx, key, known)
+	} else {
+		pipe.PExpire(ctx, key, SessionIdle)
+	}
 	if s.hints.touch(id, now) {
 		pipe.Do(ctx, "JSON.SET", key, "$."+fieldLastSeen, `"`+isoTime(now)+`"`, "XX")
 	}
@@ -76,16 +84,20 @@ func (s *SessionStore) FindCtx(ctx context.Context, id string) ([]byte, bool, er
 		return nil, false, fmt.Errorf("accounts: find session: %w", err)
 	}
 	// The idle hour must not carry the session past its deadline: in its
-	// last hour (the only time this costs a second round trip) the key
-	// expires at the deadline, and past it the session is gone.
+	// last hour the key expires at the deadline (a second round trip only
+	// when this instance did not know the deadline yet), and past it the
+	// session is gone.
 	var ends sessionEnds
 	_ = json.Unmarshal([]byte(raw), &ends)
-	if deadline, err := time.Parse(isoLayout, ends.Deadline); err == nil && deadline.Before(now.Add(SessionIdle)) {
+	if deadline, err := time.Parse(isoLayout, ends.Deadline); err == nil {
+		s.hints.setDeadline(id, deadline)
 		if !now.Before(deadline) {
 			return nil, false, s.DeleteCtx(ctx, id)
 		}
-		if err := s.rdb.PExpireAt(ctx, key, deadline).Err(); err != nil {
-			return nil, false, fmt.Errorf("accounts: find session: %w", err)
+		if !capped && deadline.Before(now.Add(SessionIdle)) {
+			if err := s.rdb.PExpireAt(ctx, key, deadline).Err(); err != nil {
+				return nil, false, fmt.Errorf("accounts: find session: %w", err)
+			}
 		}
 	}
 	return []byte(raw), true, nil
