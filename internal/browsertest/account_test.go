@@ -104,7 +104,24 @@ func TestAccountPage(t *testing.T) {
 			if err == nil {
 				err = screenshot(ctx, t, shots, "account-"+desktop.name)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+			// The dark theme too, at a phone's width.
+			if err := chromedp.Do(ctx, phone.emulate(), chromedp.Evaluate[chromedp.Void](`localStorage.setItem('beats-theme', 'dark')`), chromedp.Reload()); err != nil {
+				return err
+			}
+			if _, err := waitJS[bool](ctx, "the dark account page", `document.documentElement.dataset.bsTheme === 'dark' &&
+				document.querySelectorAll('[data-testid="session"]').length === 2`); err != nil {
+				return err
+			}
+			if err := phone.fits(ctx); err != nil {
+				return err
+			}
+			if err := screenshot(ctx, t, shots, "account-375-dark"); err != nil {
+				return err
+			}
+			return chromedp.Do(ctx, desktop.emulate(), chromedp.Evaluate[chromedp.Void](`localStorage.setItem('beats-theme', 'light')`), chromedp.Reload())
 		}},
 		{"change the password", func(ctx context.Context) error {
 			if err := chromedp.Do(ctx,
