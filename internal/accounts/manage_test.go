@@ -213,3 +213,28 @@ func sorted(s []string) []string {
 	slices.Sort(s)
 	return s
 }
+
+// Logins started before the list of logins existed are listed at start-up,
+// so a password change ends them too.
+func TestOlderLoginsAreListed(t *testing.T) {
+	ctx := context.Background()
+	s, rdb := newTestService(t, nil, Options{})
+	here := register(t, s, "alice", "correct horse")
+	old, err := s.Login(ctx, login("192.0.2.2", "alice", "correct horse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb.HDel(ctx, loginsKey(here.User.ID), old.Tokens.AccountID) // as an older version left it
+	if err := s.Prepare(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !rdb.HExists(ctx, loginsKey(here.User.ID), old.Tokens.AccountID).Val() {
+		t.Fatal("Prepare did not list the older login")
+	}
+	if _, err := s.ChangePassword(ctx, here, "192.0.2.1", "correct horse", "a brand new passphrase"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, old); !errors.Is(err, ErrUnauthenticated) {
+		t.Fatalf("the older login after a password change: %v; want ended", err)
+	}
+}

@@ -105,11 +105,13 @@ func NewService(rdb redis.UniversalClient, o Options) (*Service, error) {
 	}, nil
 }
 
-// Prepare brings the data of older versions up to date: users registered
-// before look-alike names were refused get their name's claim. Call it once
-// at start-up; it is idempotent and cheap once done.
+// Prepare brings the data of older versions up to date (migrate.go). Call
+// it once at start-up; it is idempotent and cheap once done.
 func (s *Service) Prepare(ctx context.Context) error {
-	return s.users.claimSkeletons(ctx)
+	if err := claimSkeletons(ctx, s.rdb); err != nil {
+		return err
+	}
+	return listLogins(ctx, s.rdb)
 }
 
 // Attempt is one registration or login as the person sent it.

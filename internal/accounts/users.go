@@ -56,56 +56,6 @@ func (u users) create(ctx context.Context, d userDoc, skeleton string) error {
 	return nil
 }
 
-// skeletonsClaimed marks that every user has a username-skeleton: claim
-// (users registered before look-alikes were refused had none).
-const skeletonsClaimed = "migrated:username-skeletons"
-
-// claimSkeletons gives every existing user the look-alike claim of their
-// name, once per database. Claims are set only where free: of two old
-// users with look-alike names, the first claims it; both still log in.
-func (u users) claimSkeletons(ctx context.Context) error {
-	if n, err := u.rdb.Exists(ctx, skeletonsClaimed).Result(); err != nil || n == 1 {
-		return err
-	}
-	iter := u.rdb.ScanType(ctx, 0, userPrefix+"*", 500, "ReJSON-RL").Iterator()
-	var keys []string
-	flush := func() error {
-		if len(keys) == 0 {
-			return nil
-		}
-		args := []any{"JSON.MGET"}
-		for _, k := range keys {
-			args = append(args, k)
-		}
-		vals, err := u.rdb.Do(ctx, append(args, "$")...).Slice()
-		if err != nil {
-			return err
-		}
-		pipe := u.rdb.Pipeline()
-		for _, v := range vals {
-			var docs []userDoc
-			if s, ok := v.(string); !ok || json.Unmarshal([]byte(s), &docs) != nil || len(docs) != 1 || docs[0].Folded == "" {
-				continue
-			}
-			pipe.SetNX(ctx, skeletonKey(skeleton(docs[0].Folded)), docs[0].ID, 0)
-		}
-		keys = keys[:0]
-		_, err = pipe.Exec(ctx)
-		return err
-	}
-	for iter.Next(ctx) {
-		if keys = append(keys, iter.Val()); len(keys) == 500 {
-			if err := flush(); err != nil {
-				return fmt.Errorf("accounts: claim name skeletons: %w", err)
-			}
-		}
-	}
-	if err := errors.Join(iter.Err(), flush()); err != nil {
-		return fmt.Errorf("accounts: claim name skeletons: %w", err)
-	}
-	return u.rdb.Set(ctx, skeletonsClaimed, time.Now().UTC().Format(time.RFC3339), 0).Err()
-}
-
 // byName finds the user with a folded name.
 func (u users) byName(ctx context.Context, folded string) (userDoc, error) {
 	id, err := u.rdb.Get(ctx, usernameKey(folded)).Result()
