@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -18,12 +19,14 @@ import (
 	"github.com/beatsbyredis/beats/internal/redistest"
 )
 
-// signIn logs name (registered by login) in again on in: another session.
-func signIn(t *testing.T, in *apptest.Instance, name string) *http.Client {
+// signIn posts name's credentials to path (/account/register, or
+// /account/login for another session of a registered user) on in and
+// returns a client carrying the session.
+func signIn(t *testing.T, in *apptest.Instance, path, name string) *http.Client {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	post(t, client, in.URL+"/account/login", `{"username":"`+name+`","password":"correct horse battery"}`, http.StatusOK)
+	post(t, client, in.URL+path, `{"username":"`+name+`","password":"correct horse battery"}`, http.StatusOK)
 	return client
 }
 
@@ -33,9 +36,10 @@ func post(t *testing.T, c *http.Client, url, body string, want int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
 	if resp.StatusCode != want {
-		t.Fatalf("POST %s = %d; want %d", url, resp.StatusCode, want)
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST %s = %d %s; want %d", url, resp.StatusCode, b, want)
 	}
 }
 
@@ -112,7 +116,7 @@ func TestSocketsCloseWhenTheirLoginEnds(t *testing.T) {
 
 	t.Run("password change", func(t *testing.T) {
 		here := login(t, a, "carol")
-		there := signIn(t, b, "carol")
+		there := signIn(t, b, "/account/login", "carol")
 		hereConn, thereConn := socket(t, a, here, a), socket(t, b, there, b)
 		post(t, here, a.URL+"/account/password", `{"current":"correct horse battery","new":"a brand new passphrase"}`, http.StatusOK)
 		closedWithin(t, thereConn, time.Second, "the other session, after a password change")
@@ -121,7 +125,7 @@ func TestSocketsCloseWhenTheirLoginEnds(t *testing.T) {
 
 	t.Run("logout everywhere", func(t *testing.T) {
 		here := login(t, a, "dave")
-		there := signIn(t, b, "dave")
+		there := signIn(t, b, "/account/login", "dave")
 		hereConn, thereConn := socket(t, b, here, a), socket(t, a, there, b)
 		post(t, here, a.URL+"/account/logout-all", `{"password":"correct horse battery"}`, http.StatusNoContent)
 		closedWithin(t, thereConn, time.Second, "another session, after logout-all")
