@@ -39,9 +39,13 @@ type Options struct {
 
 	QueueSize      int      // messages waiting per client before a drop (DefaultQueueSize)
 	TrustedOrigins []string // see HandlerOptions.TrustedOrigins
-	// Owner and MaxPerOwner cap the sockets one user holds; see HandlerOptions.
+	// Owner and MaxPerOwner cap the sockets one user holds; Watch closes a
+	// socket when its login ends; HTTPS sets the page's own origin. See
+	// HandlerOptions.
 	Owner         func(*http.Request) string
 	MaxPerOwner   int
+	Watch         func(r *http.Request, end func()) (stop func())
+	HTTPS         bool
 	SnapshotEvery time.Duration
 	// SnapshotFreshness bounds the age of the cached snapshot a new client
 	// gets (default 5 s): the cache is rebuilt this often between broadcasts.
@@ -128,6 +132,8 @@ func New(opts Options) *Live {
 		Logger:         log,
 		Owner:          opts.Owner,
 		MaxPerOwner:    opts.MaxPerOwner,
+		Watch:          opts.Watch,
+		HTTPS:          opts.HTTPS,
 	})
 	return l
 }
