@@ -32,13 +32,15 @@ local distinct = redis.call('PFCOUNT', scratch)
 redis.call('DEL', scratch)
 
 -- The top k by Fagin's threshold algorithm, over the buckets' sets (and the
--- partial ten minutes' artists) read from the top down, 32 at a time: each
--- artist seen is summed over every set (ZMSCORE), and the reading stops
--- when the k-th best sum beats the most an artist not yet seen can have,
--- the sum of the last scores read. Sales are concentrated on few artists,
--- so a month of tens of thousands of artists takes a round or two, where
--- summing every set would read them all.
-local best, seen, depth, batch = {}, {}, 0, 32
+-- partial ten minutes' artists) read from the top down, 8 deep, then 32
+-- more, then 128...: each artist seen is summed over every set (ZMSCORE),
+-- and the reading stops when the k-th best sum beats the most an artist
+-- not yet seen can have, the sum of the last scores read. Sales are
+-- concentrated on few artists, so a month of tens of thousands of artists
+-- takes a round or two, where summing every set would read them all; the
+-- first round is shallow because each artist seen costs a lookup in every
+-- set.
+local best, seen, depth, batch = {}, {}, 0, 8
 while true do
   local fresh, bound, more = {}, 0, false
   local function see(artist)
@@ -85,7 +87,7 @@ while true do
   if not more or (#best == k and best[k][2] > bound) then
     break
   end
-  depth = depth + batch
+  depth, batch = depth + batch, 4 * batch
 end
 local top = {}
 for _, t in ipairs(best) do
