@@ -36,14 +36,25 @@ func (s *Server) purchaseSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The counters and the artists are two computations: read them at once.
+	type artistsAnswer struct {
+		a   *analytics.Artists
+		err error
+	}
+	artistsc := make(chan artistsAnswer, 1)
+	go func() {
+		a, err := s.Analytics.Artists(ctx, rng)
+		artistsc <- artistsAnswer{a, err}
+	}()
 	st, err := s.Analytics.Stats(ctx, rng)
+	aa := <-artistsc
 	if err != nil {
 		return err
 	}
-	artists, err := s.Analytics.Artists(ctx, rng)
-	if err != nil {
-		return err
+	if aa.err != nil {
+		return aa.err
 	}
+	artists := aa.a
 	biggest, err := s.Analytics.Biggest(ctx, st)
 	if err != nil {
 		return err
