@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
@@ -121,11 +122,15 @@ func historyQuery(r *http.Request) (purchases.HistoryQuery, error) {
 	return q, nil
 }
 
-// GET /feed/status: where sales come from.
+// GET /feed/status: where sales come from and how the feed fares
+// (feed.Status).
 func (s *Server) feedStatus(w http.ResponseWriter, r *http.Request) error {
-	status := FeedStatus{}
+	var status feed.Status
 	if s.Feed != nil {
-		status = s.Feed(r.Context())
+		var err error
+		if status, err = s.Feed(r.Context()); err != nil {
+			return err
+		}
 	}
 	return writeJSON(w, http.StatusOK, status)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
@@ -24,12 +25,6 @@ type PurchaseReader interface {
 	ByCountry(ctx context.Context, sinceSec float64) ([]purchases.CountrySales, error)
 }
 
-// FeedStatus tells the dashboard where sales come from.
-type FeedStatus struct {
-	Mode    string `json:"mode"`    // live, replay or synthetic; "" when this instance does not know yet
-	Running bool   `json:"running"` // some instance holds the feed lease
-}
-
 // Deps are what the server is built from.
 type Deps struct {
 	Logger    *slog.Logger
@@ -38,8 +33,8 @@ type Deps struct {
 	Live http.Handler
 	// Ready reports whether this instance can serve (Redis, index, feed).
 	Ready func(ctx context.Context) error
-	// Feed reports the feed's mode and state.
-	Feed func(ctx context.Context) FeedStatus
+	// Feed reports the feed's mode and health.
+	Feed func(ctx context.Context) (feed.Status, error)
 	// Metrics serves Prometheus metrics.
 	Metrics http.Handler
 	// Web serves the built dashboard's files.
