@@ -17,7 +17,7 @@ import (
 // PurchaseReader is what the purchases routes need.
 type PurchaseReader interface {
 	Get(ctx context.Context, id string) (purchases.Purchase, error)
-	Search(ctx context.Context, term string) ([]purchases.Purchase, error)
+	SearchPage(ctx context.Context, term string, after *purchases.Cursor) (purchases.Page, error)
 	Recent(ctx context.Context) ([]purchases.Purchase, error)
 	History(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
 	Revenue(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
