@@ -2,13 +2,14 @@ import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import worldMap from './build/world-map-plugin.js'
+import precompress from './build/precompress-plugin.js'
 
 // The Go server (`make run`) listens here; `npm run dev` proxies the API to it.
 const backend = process.env.BEATS_BACKEND || 'http://127.0.0.1:8080'
 const proxied = ['/account', '/purchase', '/purchases', '/feed', '/healthz', '/readyz']
 
 export default defineConfig({
-  plugins: [vue(), worldMap()],
+  plugins: [vue(), worldMap(), precompress()],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
