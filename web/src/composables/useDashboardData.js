@@ -4,7 +4,7 @@ import { onBeforeUnmount, onMounted, reactive, ref, shallowRef } from 'vue'
 import { api, ApiError } from './useApi.js'
 import { mergePurchases } from '@/lib/purchases.js'
 import { setRemoteArtAllowed } from '@/lib/art.js'
-import { normalizeCountryCode } from '@/lib/format.js'
+import { normalizeCountryCode, purchaseSeconds } from '@/lib/format.js'
 
 const COUNTRY_WINDOW = '1h'
 const COUNTRY_REFRESH_MS = 30000
@@ -21,7 +21,19 @@ export function useDashboardData() {
   const topSellers = shallowRef(null)
   const countries = ref({}) // code → {code, name, purchases, usd}
   const pulses = shallowRef([]) // [{seq, code}], newest last, short
-  const feed = reactive({ mode: '', running: false })
+  // /feed/status's shape (see FeedBadge); known once the server told it.
+  const feed = reactive({
+    known: false,
+    mode: '',
+    running: false,
+    healthy: false,
+    lastSaleAt: null,
+    lastError: null,
+    since: 0,
+  })
+  // When the server last answered anything (ms): what the page shows is
+  // "data as of" this while the connection is down.
+  const asOf = ref(0)
   const loading = reactive({ purchases: true, countries: true })
   const errors = reactive({ purchases: '', history: '', topSellers: '', countries: '', feed: '' })
   let pulseSeq = 0
@@ -29,10 +41,19 @@ export function useDashboardData() {
 
   function setFeed(f) {
     if (!f || typeof f !== 'object') return
+    feed.known = true
     if (typeof f.mode === 'string') feed.mode = f.mode
     if (typeof f.running === 'boolean') feed.running = f.running
     else if (typeof f.mode === 'string') feed.running = f.mode !== ''
+    feed.healthy = typeof f.healthy === 'boolean' ? f.healthy : feed.running
+    feed.lastError = typeof f.lastError === 'string' && f.lastError ? f.lastError : null
+    feed.since = Number.isFinite(f.since) ? f.since : 0
+    if (Number.isFinite(f.lastSaleAt)) feed.lastSaleAt = Math.max(feed.lastSaleAt || 0, f.lastSaleAt)
     setRemoteArtAllowed(feed.mode === 'live')
+  }
+
+  function fresh() {
+    asOf.value = Date.now()
   }
 
   function setHistory(points) {
@@ -84,6 +105,10 @@ export function useDashboardData() {
   function addLivePurchases(list) {
     const { list: merged, added } = mergePurchases(purchases.value, list)
     purchases.value = merged
+    for (const p of added) {
+      const ms = purchaseSeconds(p) * 1000
+      if (ms > (feed.lastSaleAt || 0)) feed.lastSaleAt = ms
+    }
     // Oldest first, so the newest pulse is the last one drawn.
     for (let i = added.length - 1; i >= 0; i--) bumpCountry(added[i])
   }
@@ -93,6 +118,7 @@ export function useDashboardData() {
       const list = await api.recentPurchases()
       purchases.value = mergePurchases(purchases.value, list).list
       errors.purchases = ''
+      fresh()
     } catch (err) {
       errors.purchases = errorText(err, 'recent purchases')
     } finally {
@@ -136,6 +162,7 @@ export function useDashboardData() {
     try {
       setFeed(await api.feedStatus())
       errors.feed = ''
+      fresh()
     } catch (err) {
       errors.feed = errorText(err, 'the feed status')
     }
@@ -159,6 +186,8 @@ export function useDashboardData() {
     countries,
     pulses,
     feed,
+    asOf,
+    markFresh: fresh,
     loading,
     errors,
     windowLabel: 'the last hour',

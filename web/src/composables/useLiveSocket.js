@@ -1,6 +1,9 @@
 // The live WebSocket (/ws): purchases as they happen, and the chart data once
 // a minute. Reconnects with exponential backoff (1 s doubling to 30 s, with
-// jitter) and asks the page to resynchronise after every reconnect.
+// jitter) and asks the page to resynchronise after every reconnect. While it
+// waits, it asks the cheap /healthz every 1–2 s: once a server that was not
+// answering answers again, it reconnects at once rather than sleeping out
+// the backoff.
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 
 const POLICY_VIOLATION = 1008 // not signed in
@@ -8,6 +11,8 @@ const NORMAL = 1000
 const BASE_DELAY = 1000
 const MAX_DELAY = 30000
 const OFFLINE_AFTER_FAILURES = 4
+const PROBE_MIN = 1000
+const PROBE_SPREAD = 1000 // jitter, so a restarted server is not asked by every tab at once
 
 export function socketUrl(loc = window.location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -30,13 +35,16 @@ export function backoffDelay(n, random = Math.random) {
  *   onDropped() — closed without ever opening (a rejected handshake looks like
  *                 this too: the page can check the session)
  * }
- * Returns { state, retryIn } where state is 'connecting' | 'live' |
- * 'reconnecting' | 'offline'.
+ * Returns { state, retryIn, lastMessageAt, retryNow, stop } where state is
+ * 'connecting' | 'live' | 'reconnecting' | 'offline'.
  */
 export function useLiveSocket(handlers = {}) {
   const state = ref('connecting')
   const retryIn = ref(0) // seconds until the next attempt, while waiting
+  const lastMessageAt = ref(0) // ms: when the server last said anything
   let ws = null
+  let probeTimer = null
+  let serverDown = false // a probe found no server since the socket dropped
   let failures = 0
   let needsResync = false // set by any drop or failed attempt
   let stopped = false
@@ -55,6 +63,7 @@ export function useLiveSocket(handlers = {}) {
   }
 
   function handleMessage(event) {
+    lastMessageAt.value = Date.now()
     let msg
     try {
       msg = JSON.parse(event.data)
@@ -72,9 +81,34 @@ export function useLiveSocket(handlers = {}) {
   function clearTimers() {
     clearTimeout(retryTimer)
     clearInterval(countdown)
+    clearTimeout(probeTimer)
     retryTimer = null
     countdown = null
+    probeTimer = null
     retryIn.value = 0
+  }
+
+  // Asks /healthz until the backoff's own attempt is due. A server seen
+  // down and now answering means reconnect now; a server that always
+  // answered (the socket was refused, not the server gone) leaves the
+  // backoff alone.
+  function probe() {
+    probeTimer = setTimeout(async () => {
+      probeTimer = null
+      let up = false
+      try {
+        up = (await fetch('/healthz', { cache: 'no-store', credentials: 'omit' })).ok
+      } catch {
+        up = false
+      }
+      if (stopped || ws || retryTimer === null) return
+      if (!up) serverDown = true
+      if (up && serverDown) {
+        retryNow()
+        return
+      }
+      probe()
+    }, PROBE_MIN + Math.random() * PROBE_SPREAD)
   }
 
   function connect() {
@@ -91,6 +125,8 @@ export function useLiveSocket(handlers = {}) {
     ws.onopen = () => {
       opened = true
       failures = 0
+      serverDown = false
+      lastMessageAt.value = Date.now()
       state.value = 'live'
       if (needsResync) {
         needsResync = false
@@ -132,13 +168,20 @@ export function useLiveSocket(handlers = {}) {
       if (state.value !== 'offline') state.value = 'reconnecting'
       connect()
     }, delay)
+    probe()
+  }
+
+  /** Reconnects now (the "retry now" button, or the server is back). */
+  function retryNow() {
+    if (stopped || ws) return
+    failures = 0
+    if (state.value === 'offline') state.value = 'reconnecting'
+    connect()
   }
 
   // Back online: try at once instead of waiting out the backoff.
   function handleOnline() {
-    if (stopped || ws) return
-    failures = 0
-    connect()
+    retryNow()
   }
   function handleOffline() {
     if (state.value !== 'live') state.value = 'offline'
@@ -168,5 +211,5 @@ export function useLiveSocket(handlers = {}) {
   })
   onBeforeUnmount(stop)
 
-  return { state, retryIn, stop }
+  return { state, retryIn, lastMessageAt, retryNow, stop }
 }
