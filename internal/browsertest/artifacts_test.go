@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,28 +32,36 @@ func (v viewport) emulate() chromedp.Action[chromedp.Void] {
 }
 
 // artifactsDir is <repo>/test-artifacts (git-ignored), where screenshots go
-// for a person to look at. The repository root is the nearest go.mod.
+// for a person to look at.
 func artifactsDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	dir, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
 	}
 	out := filepath.Join(dir, "test-artifacts")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// repoRoot is the nearest directory above the test's with a go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
 }
 
 // saveScreenshot writes a full-page PNG of the tab to dir/name.png.
