@@ -96,8 +96,9 @@ func (s *staticFiles) hash(name string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)[:8]), nil
 }
 
-// serve answers r with f in the best form the client accepts; Range,
-// If-None-Match and HEAD work as http.ServeContent does them.
+// serve answers r with f in the best form the client accepts; If-None-Match
+// and HEAD work as http.ServeContent does them, and Range too for the
+// uncompressed form (a range of compressed bytes is of no use to anyone).
 func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request, f *staticFile) error {
 	form := f.forms[len(f.forms)-1]
 	accept := r.Header.Get("Accept-Encoding")
@@ -121,6 +122,18 @@ func (s *staticFiles) serve(w http.ResponseWriter, r *http.Request, f *staticFil
 	}
 	h.Set("Content-Type", f.ctype)
 	h.Set("ETag", form.etag)
+	if form.encoding != "" {
+		// ServeContent leaves Content-Length out when the body is encoded
+		// (it cannot know the writer did not encode it): this one was
+		// encoded at build time, so its size is known.
+		info, err := file.Stat()
+		if err != nil {
+			return fmt.Errorf("httpapi: stat %s: %w", form.path, err)
+		}
+		h.Set("Content-Length", strconv.FormatInt(info.Size(), 10))
+		r = r.Clone(r.Context())
+		r.Header.Del("Range")
+	}
 	http.ServeContent(w, r, "", time.Time{}, file)
 	return nil
 }

@@ -39,11 +39,14 @@ func TestAcceptsEncoding(t *testing.T) {
 // with the headers caches need, and a revalidation costs a 304.
 func TestStaticFilesArePrecompressed(t *testing.T) {
 	js := "console.log('the app, uncompressed')"
+	// Larger than the server's buffer, so Content-Length is not a gift of
+	// buffering.
+	bigBr := strings.Repeat("b", 64<<10)
 	fsys := fstest.MapFS{
 		"index.html":            {Data: []byte(dashboardHTML)},
 		"index.html.br":         {Data: []byte("index-br")},
 		"assets/app-1a2b.js":    {Data: []byte(js)},
-		"assets/app-1a2b.js.br": {Data: []byte("js-br")},
+		"assets/app-1a2b.js.br": {Data: []byte(bigBr)},
 		"assets/app-1a2b.js.gz": {Data: []byte("js-gzip")},
 		"assets/flag-3c4d.svg":  {Data: []byte("<svg/>")},
 	}
@@ -55,7 +58,7 @@ func TestStaticFilesArePrecompressed(t *testing.T) {
 		status                          int
 		body, encoding, ctype, vary     string
 	}{
-		{"brotli", "/assets/app-1a2b.js", "gzip, deflate, br", "", 200, "js-br", "br", "text/javascript; charset=utf-8", "Accept-Encoding"},
+		{"brotli", "/assets/app-1a2b.js", "gzip, deflate, br", "", 200, bigBr, "br", "text/javascript; charset=utf-8", "Accept-Encoding"},
 		{"gzip only", "/assets/app-1a2b.js", "gzip", "", 200, "js-gzip", "gzip", "text/javascript; charset=utf-8", "Accept-Encoding"},
 		{"brotli refused", "/assets/app-1a2b.js", "br;q=0, gzip", "", 200, "js-gzip", "gzip", "text/javascript; charset=utf-8", "Accept-Encoding"},
 		{"no compression", "/assets/app-1a2b.js", "", "", 200, js, "", "text/javascript; charset=utf-8", "Accept-Encoding"},
@@ -92,6 +95,16 @@ func TestStaticFilesArePrecompressed(t *testing.T) {
 			}
 			if string(body) != tt.body || h.Get("Content-Length") != strconv.Itoa(len(tt.body)) {
 				t.Fatalf("body %q (Content-Length %s), want %q", body, h.Get("Content-Length"), tt.body)
+			}
+			head, _ := http.NewRequest("HEAD", srv.URL+tt.path, nil)
+			head.Header.Set("Accept-Encoding", tt.accept)
+			headResp, err := http.DefaultTransport.RoundTrip(head)
+			if err != nil {
+				t.Fatal(err)
+			}
+			headResp.Body.Close()
+			if got := headResp.Header.Get("Content-Length"); got != strconv.Itoa(len(tt.body)) {
+				t.Fatalf("HEAD Content-Length %q, want %d", got, len(tt.body))
 			}
 			etag := h.Get("ETag")
 			if len(etag) < 18 || etag[0] != '"' {
