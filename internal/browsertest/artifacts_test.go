@@ -2,7 +2,6 @@ package browsertest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,6 +20,7 @@ type viewport struct {
 var (
 	desktop = viewport{name: "desktop", width: 1366, height: 900}
 	phone   = viewport{name: "phone", width: 375, height: 812, mobile: true}
+	wide    = viewport{name: "wide", width: 1920, height: 1080}
 )
 
 func (v viewport) emulate() chromedp.Action[chromedp.Void] {
@@ -32,36 +32,28 @@ func (v viewport) emulate() chromedp.Action[chromedp.Void] {
 }
 
 // artifactsDir is <repo>/test-artifacts (git-ignored), where screenshots go
-// for a person to look at.
+// for a person to look at. The repository root is the nearest go.mod.
 func artifactsDir(t *testing.T) string {
 	t.Helper()
-	dir, err := repoRoot()
+	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
 	}
 	out := filepath.Join(dir, "test-artifacts")
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// repoRoot is the nearest directory above the test's with a go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
 }
 
 // saveScreenshot writes a full-page PNG of the tab to dir/name.png.

@@ -21,8 +21,6 @@ import (
 	"github.com/beatsbyredis/beats/internal/redistest"
 )
 
-var wide = viewport{name: "wide", width: 1920, height: 1080}
-
 // step is one step of a browser scenario; steps run in order in one tab.
 type step struct {
 	name string
@@ -127,41 +125,6 @@ func topRow(ctx context.Context) (string, error) {
 	return evalJS[string](ctx, "the top row", `document.querySelector('[data-testid="purchase-row"]')?.dataset.id ?? ''`)
 }
 
-// axeSource is axe-core's script from web/node_modules.
-func axeSource() (string, error) {
-	root, err := repoRoot()
-	if err != nil {
-		return "", err
-	}
-	b, err := os.ReadFile(filepath.Join(root, "web", "node_modules", "axe-core", "axe.min.js"))
-	if err != nil {
-		return "", fmt.Errorf("axe-core (run `make web`): %w", err)
-	}
-	return string(b), nil
-}
-
-// axeClean runs axe-core (web/node_modules, a dev tool) in the page: the
-// DevTools protocol evaluates it, so the page's CSP does not apply to it.
-func axeClean(ctx context.Context) error {
-	src, err := axeSource()
-	if err != nil {
-		return err
-	}
-	if _, err := evalJS[bool](ctx, "loading axe-core", src+";true"); err != nil {
-		return err
-	}
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ['violations']}).then((r) =>
-		r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')).join('\n'))`,
-		chromedp.EvalAwaitPromise))
-	if err != nil {
-		return fmt.Errorf("running axe-core: %w", err)
-	}
-	if got != "" {
-		return fmt.Errorf("axe-core violations:\n%s", got)
-	}
-	return nil
-}
-
 // viewportShot saves what the viewport shows as dir/name.png.
 func viewportShot(ctx context.Context, t *testing.T, dir, name string) error {
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -180,6 +143,7 @@ func viewportShot(ctx context.Context, t *testing.T, dir, name string) error {
 func TestLiveListSearchWallAndOutage(t *testing.T) {
 	requireChromium(t)
 	requireUI(t)
+	axe := requireAxe(t)
 	srv, redisURL := startDashboardServerOn(t)
 	b := newBrowser(t)
 	shots := artifactsDir(t)
@@ -278,7 +242,7 @@ func TestLiveListSearchWallAndOutage(t *testing.T) {
 			t.Logf("%d renders of the live list in 3 s at 5 purchases a second", renders)
 			return nil
 		}},
-		{"axe-core finds nothing on the dashboard", axeClean},
+		{"axe-core finds nothing on the dashboard", func(ctx context.Context) error { return noAxeViolations(ctx, axe) }},
 		{"1920 px screenshot", func(ctx context.Context) error {
 			if err := chromedp.Do(ctx, wide.emulate()); err != nil {
 				return err
@@ -319,7 +283,7 @@ func TestLiveListSearchWallAndOutage(t *testing.T) {
 			if err := phone.fits(ctx); err != nil {
 				return err
 			}
-			if err := axeClean(ctx); err != nil {
+			if err := noAxeViolations(ctx, axe); err != nil {
 				return err
 			}
 			if err := chromedp.Do(ctx, chromedp.ScrollIntoView(`#search-heading`)); err != nil {
@@ -352,7 +316,7 @@ func TestLiveListSearchWallAndOutage(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if err := axeClean(ctx); err != nil {
+			if err := noAxeViolations(ctx, axe); err != nil {
 				return err
 			}
 			// The viewport is the whole page here, and a full-page capture
