@@ -38,6 +38,7 @@ chromium:
 	@scripts/install-chromium.sh
 
 test: redis-stack web chromium
+	node scripts/check-web-licenses.mjs
 	cd web && npm test --silent
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...

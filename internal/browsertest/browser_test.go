@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
@@ -62,15 +63,26 @@ func newBrowser(t *testing.T) *browser {
 	}
 	startCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	// Reduced motion turns off the list's enter transition (the charts turn
-	// their animations off under automation already), so screenshots show
-	// settled pages.
-	if _, err := chromedp.Call(startCtx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
-	}); err != nil {
-		t.Fatalf("emulating reduced motion: %v", err)
+	if err := chromedp.Do(startCtx, emulateMedia("light")); err != nil {
+		t.Fatalf("emulating the media features: %v", err)
 	}
 	return &browser{ctx: ctx, console: console}
+}
+
+// emulateMedia makes the tab report the system's colour scheme ("light" or
+// "dark"), and reduced motion: it turns off the list's enter transition (the
+// charts turn their animations off under automation already), so
+// screenshots show settled pages.
+func emulateMedia(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{
+				{Name: "prefers-reduced-motion", Value: "reduce"},
+				{Name: "prefers-color-scheme", Value: scheme},
+			},
+		})
+		return err
+	})
 }
 
 // consoleLog collects what the page reports as an error: uncaught

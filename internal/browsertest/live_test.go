@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,54 +19,6 @@ import (
 	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/redistest"
 )
-
-// step is one step of a browser scenario; steps run in order in one tab.
-type step struct {
-	name string
-	run  func(ctx context.Context) error
-}
-
-// runSteps runs steps in b, each with stepTimeout, and stops at the first
-// that fails or leaves an error in the console (allowed, when not nil, may
-// excuse the i-th error logged).
-func runSteps(t *testing.T, b *browser, steps []step, allowed func(i int, msg string) bool) {
-	t.Helper()
-	for _, s := range steps {
-		ok := t.Run(s.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
-			defer cancel()
-			if err := s.run(ctx); err != nil {
-				t.Fatalf("%v\npage: %s\nconsole errors: %q", err, pageState(b.ctx), b.console.Errors())
-			}
-			var errs []string
-			for i, e := range b.console.Errors() {
-				if allowed == nil || !allowed(i, e) {
-					errs = append(errs, e)
-				}
-			}
-			if len(errs) > 0 {
-				t.Fatalf("the page logged errors:\n  %s\npage: %s", strings.Join(errs, "\n  "), pageState(b.ctx))
-			}
-		})
-		if !ok {
-			break
-		}
-	}
-}
-
-// register signs up as username on url and waits for the dashboard.
-func register(ctx context.Context, url string) error {
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(url+"/register"),
-		chromedp.WaitVisible(tid("register-form")),
-		chromedp.SendKeys(tid("username-input"), username),
-		chromedp.SendKeys(tid("password-input"), password),
-		chromedp.Click(tid("submit-button")),
-	); err != nil {
-		return err
-	}
-	return onDashboard(ctx)
-}
 
 // rowIDs are the ids of the live list's rows, top first, joined.
 const rowIDsJS = `[...document.querySelectorAll('[data-testid="purchase-row"]')].map((r) => r.dataset.id).join(',')`
@@ -151,9 +102,6 @@ func TestLiveListSearchWallAndOutage(t *testing.T) {
 
 	steps := []step{
 		{"register and land on the dashboard", func(ctx context.Context) error {
-			if err := chromedp.Do(ctx, desktop.emulate()); err != nil {
-				return err
-			}
 			if err := register(ctx, srv.URL); err != nil {
 				return err
 			}
@@ -376,7 +324,7 @@ func TestLiveListSearchWallAndOutage(t *testing.T) {
 	// While the server is down, the browser logs each refused connection;
 	// nothing else may be logged, then or after.
 	refused := regexp.MustCompile(`ERR_CONNECTION_REFUSED|WebSocket connection to .* failed`)
-	runSteps(t, b, steps, func(i int, msg string) bool {
+	runStepsAllowing(t, b, steps, func(i int, msg string) bool {
 		during := outageFrom >= 0 && i >= outageFrom && (outageTo < 0 || i < outageTo)
 		return during && refused.MatchString(msg)
 	})
@@ -404,12 +352,7 @@ func TestFeedBadgeTellsTheTruth(t *testing.T) {
 	shots := artifactsDir(t)
 
 	runSteps(t, b, []step{
-		{"register", func(ctx context.Context) error {
-			if err := chromedp.Do(ctx, desktop.emulate()); err != nil {
-				return err
-			}
-			return register(ctx, srv.URL)
-		}},
+		{"register", func(ctx context.Context) error { return register(ctx, srv.URL) }},
 		{"the badge says Bandcamp fails, since when, and that it retries", func(ctx context.Context) error {
 			text, err := waitJS[string](ctx, "the failing feed", `(() => {
 				const b = document.querySelector('[data-testid="feed-badge"]');
@@ -431,5 +374,5 @@ func TestFeedBadgeTellsTheTruth(t *testing.T) {
 			})()`)
 			return err
 		}},
-	}, nil)
+	})
 }

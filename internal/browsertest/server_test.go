@@ -40,11 +40,7 @@ func startDashboardServerOn(t *testing.T) (*apptest.Instance, string) {
 	redisSrv := redistest.Server(t)
 	rdb := redistest.Connect(t, redisSrv.URL())
 
-	preload := apptest.Start(t, redisSrv.URL(), "--feed", "replay:"+recentReplay(t, time.Now()), "--speed", "0", "--keep-times")
-	testwait.UntilSeen(t, 20*time.Second, "the replay to store every purchase", func() (bool, string) {
-		n := apptest.CountPurchases(t, rdb)
-		return n == replayPurchases, fmt.Sprint("stored ", n, " of ", replayPurchases)
-	})
+	preload := playReplay(t, redisSrv.URL(), recentReplay(t, time.Now()), replayPurchases)
 	preload.Stop()
 
 	live := apptest.Start(t, redisSrv.URL(), "--feed", "synthetic:5")
@@ -53,4 +49,17 @@ func startDashboardServerOn(t *testing.T) (*apptest.Instance, string) {
 		return n > replayPurchases, fmt.Sprint("stored ", n, "; log: ", apptest.Tail(live.Logs.String(), 5))
 	})
 	return live, redisSrv.URL()
+}
+
+// playReplay starts an instance that plays the replay file at full speed with
+// its own times, and returns it once the n purchases it holds are stored.
+func playReplay(t *testing.T, redisURL, file string, n int) *apptest.Instance {
+	t.Helper()
+	rdb := redistest.Connect(t, redisURL)
+	in := apptest.Start(t, redisURL, "--feed", "replay:"+file, "--speed", "0", "--keep-times")
+	testwait.UntilSeen(t, 20*time.Second, "the replay to store every purchase", func() (bool, string) {
+		got := apptest.CountPurchases(t, rdb)
+		return got == n, fmt.Sprint("stored ", got, " of ", n)
+	})
+	return in
 }

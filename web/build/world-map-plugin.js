@@ -6,6 +6,10 @@ import world from '@svg-maps/world'
 
 const VIRTUAL_ID = 'virtual:world-map'
 const RESOLVED_ID = '\0' + VIRTUAL_ID
+// Just the map's viewBox, so the page can reserve the map's room before the
+// shapes (loaded after first paint) arrive.
+const VIEWBOX_ID = 'virtual:world-map-viewbox'
+const RESOLVED_VIEWBOX_ID = '\0' + VIEWBOX_ID
 const SCALE = 10 // keep one decimal
 const TOLERANCE = 2 // tenths of a unit: a fifth of a pixel at 1010 px wide
 
@@ -136,20 +140,31 @@ function boundingViewBox(locations) {
   return `${r(minX - pad)} ${r(minY - pad)} ${r(maxX - minX + 2 * pad)} ${r(maxY - minY + 2 * pad)}`
 }
 
+let cached = null
+
+function shapes() {
+  if (!cached) {
+    const locations = world.locations
+      // Antarctica takes a sixth of the map and never buys anything.
+      .filter((l) => l.id !== 'aq')
+      .map((l) => ({ id: l.id, name: l.name, d: simplifyPath(l.path) }))
+      .filter((l) => l.d)
+    cached = { viewBox: boundingViewBox(locations), locations }
+  }
+  return cached
+}
+
 export default function worldMapPlugin() {
   return {
     name: 'beats-world-map',
     resolveId(id) {
-      return id === VIRTUAL_ID ? RESOLVED_ID : null
+      if (id === VIRTUAL_ID) return RESOLVED_ID
+      return id === VIEWBOX_ID ? RESOLVED_VIEWBOX_ID : null
     },
     load(id) {
-      if (id !== RESOLVED_ID) return null
-      const locations = world.locations
-        // Antarctica takes a sixth of the map and never buys anything.
-        .filter((l) => l.id !== 'aq')
-        .map((l) => ({ id: l.id, name: l.name, d: simplifyPath(l.path) }))
-        .filter((l) => l.d)
-      return `export default ${JSON.stringify({ viewBox: boundingViewBox(locations), locations })}`
+      if (id === RESOLVED_ID) return `export default ${JSON.stringify(shapes())}`
+      if (id === RESOLVED_VIEWBOX_ID) return `export default ${JSON.stringify(shapes().viewBox)}`
+      return null
     },
   }
 }

@@ -1,15 +1,12 @@
 import { createApp } from 'vue'
 import 'bootstrap/dist/css/bootstrap.min.css'
-// ApexCharts' own styles, from a file rather than the <style> tag it would
-// otherwise inject (charts set chart.injectStyleSheet: false).
-import 'apexcharts/dist/apexcharts.css'
-import 'apexcharts/dist/apexcharts-legend.css'
 import './styles/main.css'
 
 import App from './App.vue'
 import { router } from './router.js'
 import { setUnauthorizedHandler } from './composables/useApi.js'
 import { useSession } from './composables/useSession.js'
+import { applyTheme } from './lib/theme.js'
 
 const session = useSession()
 
@@ -19,5 +16,8 @@ setUnauthorizedHandler(() => {
   const current = router.currentRoute.value
   if (current.meta.requiresAuth) router.replace({ name: 'login' })
 })
+
+// Light or dark before the first paint.
+applyTheme()
 
 createApp(App).use(router).mount('#app')

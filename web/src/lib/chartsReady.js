@@ -1,5 +1,5 @@
 // Browser tests wait on `window.__beatsChartsReady`: the number of charts that
-// have rendered their data (ApexCharts' mounted/updated events).
+// have rendered their data (ECharts' finished event).
 // `window.__beatsChartsUpdates` counts every such render, for tests that wait
 // for a minute update to land.
 const ready = new Set()

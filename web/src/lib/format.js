@@ -40,6 +40,31 @@ export function toHttps(url) {
   return ''
 }
 
+// The pages the feed links to: an album, track or merch item on an artist's
+// bandcamp.com site ("//artist.bandcamp.com/album/slug").
+const ITEM_PATH = /^\/(album|track|merch)\/[^/]+\/?$/
+
+/**
+ * The https link to a purchase's Bandcamp page, or '' when url is not one
+ * (anything else, "//evil.example/…" included, is shown as text, not linked).
+ */
+export function purchaseLink(url) {
+  const u = toHttps(url)
+  if (!u) return ''
+  let parsed
+  try {
+    parsed = new URL(u)
+  } catch {
+    return ''
+  }
+  const host = parsed.hostname.toLowerCase()
+  const site = host.endsWith('.bandcamp.com') ? host.slice(0, -'.bandcamp.com'.length) : ''
+  if (!/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(site)) return ''
+  if (parsed.username || parsed.password || parsed.port) return ''
+  if (!ITEM_PATH.test(parsed.pathname)) return ''
+  return `https://${host}${parsed.pathname}${parsed.search}`
+}
+
 /** A same-origin path such as "/art/123.jpg" (not "//host/…"). */
 export function isSameOriginPath(url) {
   return typeof url === 'string' && url.startsWith('/') && !url.startsWith('//')
@@ -71,6 +96,28 @@ export function isoTime(ms) {
   return ms ? new Date(ms).toISOString() : ''
 }
 
+// One time format for the whole dashboard: 24-hour "14:05" (or "14:05:09"),
+// in the viewer's time zone, which timeZoneLabel names.
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+const clockSeconds = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+})
+
+/** "14:05", or "14:05:09" with seconds; '' for no time. */
+export function formatClock(ms, { seconds = false } = {}) {
+  if (!Number.isFinite(ms) || ms <= 0) return ''
+  return (seconds ? clockSeconds : clock).format(ms)
+}
+
+/** The viewer's time zone as the clock shows it: "UTC", "GMT+2", "CET". */
+export function timeZoneLabel(ms = Date.now()) {
+  const parts = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(ms)
+  return parts.find((p) => p.type === 'timeZoneName')?.value || 'local time'
+}
+
 export function formatDateTime(ms) {
   if (!ms) return ''
   return new Date(ms).toLocaleString(undefined, {
@@ -79,6 +126,7 @@ export function formatDateTime(ms) {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    hourCycle: 'h23',
   })
 }
 
