@@ -3,13 +3,10 @@ package app_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,18 +22,7 @@ import (
 // that answers 503: /feed/status and the WebSocket say so, without the
 // server's address, and say it is healthy again once the server answers.
 func TestFeedHealthWithAFailingBandcamp(t *testing.T) {
-	var failing atomic.Bool
-	failing.Store(true)
-	bandcamp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if failing.Load() {
-			http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
-			return
-		}
-		now := time.Now().Unix()
-		fmt.Fprintf(w, `{"feed_data":{"start_date":%d,"end_date":%d,"server_time":%d,"events":[]}}`, now-60, now, now)
-	}))
-	defer bandcamp.Close()
-
+	bandcamp := apptest.FailingBandcamp(t)
 	srv := redistest.Server(t)
 	in := apptest.Start(t, srv.URL(), "--feed", "live", "--feed-url", bandcamp.URL)
 	client := login(t, in, "watcher")
@@ -88,7 +74,7 @@ func TestFeedHealthWithAFailingBandcamp(t *testing.T) {
 	}
 	readUntil(ctx, t, conn, feedMsg(false)) // the welcome
 
-	failing.Store(false)
+	bandcamp.Failing.Store(false)
 	msg := readUntil(ctx, t, conn, feedMsg(true))
 	if !strings.Contains(string(msg["feed"]), `"lastError":null`) {
 		t.Fatalf("recovered feed message: %s", msg["feed"])

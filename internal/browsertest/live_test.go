@@ -3,13 +3,10 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -335,17 +332,7 @@ func TestLiveListSearchWallAndOutage(t *testing.T) {
 func TestFeedBadgeTellsTheTruth(t *testing.T) {
 	requireChromium(t)
 	requireUI(t)
-	var failing atomic.Bool
-	failing.Store(true)
-	bandcamp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if failing.Load() {
-			http.Error(w, "unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		now := time.Now().Unix()
-		fmt.Fprintf(w, `{"feed_data":{"start_date":%d,"end_date":%d,"server_time":%d,"events":[]}}`, now-60, now, now)
-	}))
-	defer bandcamp.Close()
+	bandcamp := apptest.FailingBandcamp(t)
 	redisSrv := redistest.Server(t)
 	srv := apptest.Start(t, redisSrv.URL(), "--feed", "live", "--feed-url", bandcamp.URL)
 	b := newBrowser(t)
@@ -356,7 +343,7 @@ func TestFeedBadgeTellsTheTruth(t *testing.T) {
 		{"the badge says Bandcamp fails, since when, and that it retries", func(ctx context.Context) error {
 			text, err := waitJS[string](ctx, "the failing feed", `(() => {
 				const b = document.querySelector('[data-testid="feed-badge"]');
-				return b?.dataset.health === 'down' ? b.textContent.trim() : '';
+				return b?.dataset.health === 'down' && b.textContent.includes('Bandcamp') ? b.textContent.trim() : '';
 			})()`)
 			if err != nil {
 				return err
@@ -367,7 +354,7 @@ func TestFeedBadgeTellsTheTruth(t *testing.T) {
 			return screenshot(ctx, t, shots, "feed-down-"+desktop.name)
 		}},
 		{"the badge says Live once Bandcamp answers", func(ctx context.Context) error {
-			failing.Store(false)
+			bandcamp.Failing.Store(false)
 			_, err := waitJS[bool](ctx, "the live feed", `(() => {
 				const b = document.querySelector('[data-testid="feed-badge"]');
 				return b?.dataset.health === 'healthy' && b.textContent.trim() === 'Feed: Live';

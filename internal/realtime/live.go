@@ -95,10 +95,10 @@ func New(opts Options) *Live {
 		log = slog.New(slog.DiscardHandler)
 	}
 	l := &Live{
-		rdb:      opts.Redis,
-		log:      log,
-		hub:      NewHub[frame](HubOptions{Logger: log}),
-		ready:    make(chan struct{}),
+		rdb:   opts.Redis,
+		log:   log,
+		hub:   NewHub[frame](HubOptions{Logger: log}),
+		ready: make(chan struct{}),
 	}
 	l.tail = &tailer{
 		rdb:     opts.Redis,
@@ -205,25 +205,22 @@ func (l *Live) Stats() Stats {
 // minute.
 func (l *Live) welcome() []frame {
 	var msgs []frame
-	if l.feed != nil {
-		if st := l.feed.cached(); st != nil {
-			fr, err := l.feedFrame.of(st)
-			if err != nil {
-				l.log.Error("realtime: prepare feed status", "err", err)
-			} else {
-				msgs = append(msgs, fr)
-			}
+	add := func(what string, msg []byte, last *lastFrame) {
+		if msg == nil {
+			return
 		}
+		fr, err := last.of(msg)
+		if err != nil {
+			l.log.Error("realtime: prepare "+what, "err", err)
+			return
+		}
+		msgs = append(msgs, fr)
+	}
+	if l.feed != nil {
+		add("feed status", l.feed.cached(), &l.feedFrame)
 	}
 	if l.snaps != nil {
-		if snap := l.snaps.cached(); snap != nil {
-			fr, err := l.snapFrame.of(snap)
-			if err != nil {
-				l.log.Error("realtime: prepare snapshot", "err", err)
-			} else {
-				msgs = append(msgs, fr)
-			}
-		}
+		add("snapshot", l.snaps.cached(), &l.snapFrame)
 	}
 	return msgs
 }

@@ -19,7 +19,8 @@ test('the badge says what is true', () => {
       'Bandcamp unreachable since 14:02, retrying',
       'last sale 12 s ago',
     ],
-    [{ ...base, healthy: false, lastError: null, since: 0 }, 'down', 'The feed is not answering, retrying', 'last sale 12 s ago'],
+    [{ ...base, healthy: false, lastError: null, since: 0 }, 'none', 'Starting feed…', 'last sale 12 s ago'],
+    [{ ...base, healthy: false, lastError: null }, 'down', 'The feed is not answering since 14:04, retrying', 'last sale 12 s ago'],
   ]
   for (const [feed, tone, label, lastSale] of cases) {
     const v = feedView(feed, now)

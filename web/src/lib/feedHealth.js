@@ -23,7 +23,10 @@ export function feedView(feed, now) {
   const lastSale = feed?.lastSaleAt ? `last sale ${relativeTime(feed.lastSaleAt, now)}` : ''
   if (!feed?.known) return { tone: 'none', label: 'Feed…', detail: 'Asking the server about the feed.', lastSale: '' }
   if (!feed.running) return { tone: 'none', label: 'No feed', detail: 'No instance runs the purchase feed.', lastSale }
-  if (!feed.mode) return { tone: 'none', label: 'Starting feed…', detail: 'The feed is starting.', lastSale }
+  // Running but not yet reporting how it fares: it has just started.
+  if (!feed.mode || (!feed.healthy && !feed.lastError && !feed.since)) {
+    return { tone: 'none', label: 'Starting feed…', detail: 'The feed is starting.', lastSale }
+  }
   if (!feed.healthy) {
     const what = feed.lastError || 'The feed is not answering'
     const since = feed.since ? ` since ${clockTime(feed.since)}` : ''
