@@ -251,12 +251,11 @@ func (v viewport) fits(ctx context.Context) error {
 	return err
 }
 
-// screenshot saves the page once no purchase row is mid-entry: a row's
-// first frame is transparent even with reduced motion, and purchases keep
-// arriving while the test runs.
+// screenshot saves the page once no purchase row's "new" highlight is
+// running: purchases keep arriving while the test runs.
 func screenshot(ctx context.Context, t *testing.T, dir, name string) error {
 	if _, err := waitJS[bool](ctx, "the live list to settle", `
-		!document.querySelector('.purchase-enter-from, .purchase-enter-active')`); err != nil {
+		!document.getAnimations().some((a) => a.animationName?.startsWith('row-new'))`); err != nil {
 		return err
 	}
 	path, err := saveScreenshot(ctx, dir, name)
