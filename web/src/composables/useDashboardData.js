@@ -12,6 +12,7 @@ const COUNTRY_REFRESH_MS = 30000
 // endpoints are asked only when it has not come by then. Drawing each chart
 // once rather than twice is a good part of the page's start-up work.
 const SNAPSHOT_WAIT_MS = 1500
+const MAP_EVERY_MS = 500
 
 function errorText(err, what) {
   if (err instanceof ApiError && err.status === 401) return ''
@@ -91,21 +92,30 @@ export function useDashboardData() {
     countries.value = next
   }
 
-  // A live purchase: count it on the map at once and make it pulse.
-  function bumpCountry(p) {
-    const code = normalizeCountryCode(p.country_code)
-    if (!code) return
-    const cur = countries.value[code] || { code, name: p.country || '', purchases: 0, usd: 0 }
-    countries.value = {
-      ...countries.value,
-      [code]: {
+  // Live purchases count on the map and make it pulse, every half second
+  // at most: the map redraws its countries once for all that came meanwhile.
+  let pendingBumps = []
+  let bumpTimer = null
+
+  function applyBumps() {
+    bumpTimer = null
+    const next = { ...countries.value }
+    const newPulses = []
+    for (const p of pendingBumps) {
+      const code = normalizeCountryCode(p.country_code)
+      if (!code) continue
+      const cur = next[code] || { code, name: p.country || '', purchases: 0, usd: 0 }
+      next[code] = {
         ...cur,
         name: cur.name || p.country || '',
         purchases: cur.purchases + 1,
         usd: cur.usd + (Number(p.amount_paid_usd) || 0),
-      },
+      }
+      newPulses.push({ seq: ++pulseSeq, code })
     }
-    pulses.value = [...pulses.value.slice(-19), { seq: ++pulseSeq, code }]
+    pendingBumps = []
+    countries.value = next
+    if (newPulses.length) pulses.value = [...pulses.value, ...newPulses].slice(-20)
   }
 
   function addLivePurchases(list) {
@@ -116,7 +126,8 @@ export function useDashboardData() {
       if (ms > (feed.lastSaleAt || 0)) feed.lastSaleAt = ms
     }
     // Oldest first, so the newest pulse is the last one drawn.
-    for (let i = added.length - 1; i >= 0; i--) bumpCountry(added[i])
+    for (let i = added.length - 1; i >= 0; i--) pendingBumps.push(added[i])
+    if (pendingBumps.length && !bumpTimer) bumpTimer = setTimeout(applyBumps, MAP_EVERY_MS)
   }
 
   async function loadPurchases() {
@@ -207,7 +218,10 @@ export function useDashboardData() {
     resync()
     countryTimer = setInterval(loadCountries, COUNTRY_REFRESH_MS)
   })
-  onBeforeUnmount(() => clearInterval(countryTimer))
+  onBeforeUnmount(() => {
+    clearInterval(countryTimer)
+    clearTimeout(bumpTimer)
+  })
 
   return {
     purchases,
