@@ -196,7 +196,7 @@ func judge(st feed.Status, h map[string]string, now time.Time) feed.Status {
 	if sale := num("sale"); sale > 0 {
 		st.LastSaleAt = &sale
 	}
-	if !st.Running || len(h) == 0 || (st.Mode != "" && h["mode"] != st.Mode) {
+	if !st.Running || h["mode"] == "" || (st.Mode != "" && h["mode"] != st.Mode) {
 		// Nobody runs the feed, or its holder has not said how it fares yet.
 		return st
 	}

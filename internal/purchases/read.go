@@ -38,7 +38,7 @@ func (r *Reader) SearchPage(ctx context.Context, term string, after *Cursor) (Pa
 	if err != nil {
 		return Page{}, err
 	}
-	return r.newest(ctx, query, after)
+	return r.newest(ctx, query, after, true)
 }
 
 // Get returns one purchase by id, or ErrNotFound.
@@ -66,7 +66,7 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 
 // Recent returns the MaxResults most recent purchases.
 func (r *Reader) Recent(ctx context.Context) ([]Purchase, error) {
-	page, err := r.newest(ctx, "*", nil)
+	page, err := r.newest(ctx, "*", nil, false)
 	return page.Purchases, err
 }
 
@@ -79,11 +79,12 @@ var recentWindows = []time.Duration{15 * time.Minute, 6 * time.Hour}
 
 // newest returns the MaxResults newest purchases matching query (after the
 // cursor, if any), asking the recent windows first and the whole index
-// last. The windows end at the cursor's time, so later pages are as cheap
+// last. When paged, it asks for one more, which tells whether a next page
+// follows. The windows end at the cursor's time, so later pages are as cheap
 // as the first. Only the answer used is decoded: decoding a window's
 // documents to throw them away cost a search as much CPU as the rest of the
 // request.
-func (r *Reader) newest(ctx context.Context, query string, after *Cursor) (Page, error) {
+func (r *Reader) newest(ctx context.Context, query string, after *Cursor, paged bool) (Page, error) {
 	top, upper, skip := time.Now(), "+inf", 0
 	if after != nil {
 		top = time.UnixMicro(int64(after.Before * 1e6))
@@ -95,8 +96,10 @@ func (r *Reader) newest(ctx context.Context, query string, after *Cursor) (Page,
 		}
 		return "(" + query + ") " + bounds
 	}
-	// One more than a page tells whether another page follows.
-	want := MaxResults + 1
+	want := MaxResults
+	if paged {
+		want++
+	}
 	for _, span := range recentWindows {
 		since := float64(top.Add(-span).UnixMilli()) / 1000
 		docs, err := r.search(ctx, within(fmt.Sprintf("@utc_date_raw:[%.3f %s]", since, upper)), skip, want)
