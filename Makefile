@@ -11,7 +11,7 @@ REDIS_STACK := .redis-stack/bin/redis-server
 WEB_DIST := internal/webui/dist/app/index.html
 WEB_SOURCES := $(shell find web -path web/node_modules -prune -o -type f -print 2>/dev/null)
 
-.PHONY: run build test test-go fuzz bench bench-quick tutorial web redis-stack chromium clean
+.PHONY: run build test test-go vulncheck fuzz bench bench-quick tutorial web redis-stack chromium clean
 
 run: build
 	./$(BIN) serve $(ARGS)
@@ -42,6 +42,29 @@ test: redis-stack web chromium
 	cd web && npm test --silent
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 15m ./...
+	@$(MAKE) --no-print-directory vulncheck
+
+# govulncheck (pinned) fails on any vulnerability our code can reach, in the
+# standard library of the toolchain go.mod pins or in a dependency. Its
+# database is the module golang.org/x/vulndb, fetched through the module
+# proxy like any module (the database's own server is out of reach) and kept
+# in the module cache; govulncheck reads its OSV files from data/osv. The
+# newest database by default, so new advisories fail the build; pin one with
+# VULNDB_VERSION=v0.0.0-... to reproduce a run.
+GOVULNCHECK_VERSION := v1.10.0
+VULNDB_VERSION ?= latest
+GOVULNCHECK := bin/tools/govulncheck-$(GOVULNCHECK_VERSION)
+
+$(GOVULNCHECK):
+	@mkdir -p bin/tools
+	GOBIN=$(CURDIR)/bin/tools $(GO) install golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION)
+	mv bin/tools/govulncheck $@
+
+vulncheck: $(GOVULNCHECK)
+	@db=$$(cd "$${TMPDIR:-/tmp}" && $(GO) mod download -json golang.org/x/vulndb@$(VULNDB_VERSION) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p'); \
+	if [ ! -d "$$db/data/osv" ]; then echo "vulncheck: could not fetch golang.org/x/vulndb@$(VULNDB_VERSION)"; exit 1; fi; \
+	echo "vulncheck: $$($(GO) env GOVERSION), database $${db##*@}"; \
+	$(GOVULNCHECK) -db "file://$$db/data/osv" ./...
 
 # Short fuzz runs of every parser and escaper (each FUZZTIME long).
 FUZZTIME ?= 10s

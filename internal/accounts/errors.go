@@ -14,6 +14,14 @@ var (
 	ErrInvalidCredentials = errors.New("invalid username or password")
 	// ErrUsernameTaken: another user has this name, compared case-insensitively.
 	ErrUsernameTaken = errors.New("username is taken")
+	// ErrUsernameLookalike: another user's name looks the same (UTS #39
+	// confusables: "аlice" with a Cyrillic а beside "alice"). It matches
+	// ErrUsernameTaken.
+	ErrUsernameLookalike = fmt.Errorf("%w: it looks like another user's name", ErrUsernameTaken)
+	// ErrWrongPassword: a logged-in user confirming an action (a password
+	// change, ending sessions) typed a wrong password. Unlike
+	// ErrInvalidCredentials it is no sign of a lost session.
+	ErrWrongPassword = errors.New("wrong password")
 	// ErrInvalidInput is matched by every *InputError.
 	ErrInvalidInput = errors.New("invalid input")
 	// ErrUnauthenticated: no live login behind the session.

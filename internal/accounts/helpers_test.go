@@ -34,9 +34,14 @@ func newTestService(t *testing.T, c *testclock.Clock, o Options) (*Service, *red
 // register registers a user or fails the test.
 func register(t *testing.T, s *Service, name, password string) Session {
 	t.Helper()
-	sess, err := s.Register(context.Background(), "192.0.2.1", name, password)
+	sess, err := s.Register(context.Background(), Attempt{IP: "192.0.2.1", Username: name, Password: password})
 	if err != nil {
 		t.Fatalf("Register(%q): %v", name, err)
 	}
 	return sess
+}
+
+// login is Attempt for a login of name with password from ip.
+func login(ip, name, password string) Attempt {
+	return Attempt{IP: ip, Username: name, Password: password}
 }

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -29,32 +30,72 @@ const maxAccountHints = 1 << 16
 
 // accountHints maps session ids (as the store sees them: SHA-256 of the
 // cookie, so no working cookie is held) to the account id their document
-// named.
+// named, and when this instance last wrote their lastSeen.
 type accountHints struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[string]hint
+}
+
+type hint struct {
+	accountID string
+	touched   time.Time
+	deadline  time.Time // the session's deadline, once read
 }
 
 func (h *accountHints) get(sessionID string) (string, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	accountID, ok := h.m[sessionID]
-	return accountID, ok
+	e, ok := h.m[sessionID]
+	return e.accountID, ok
 }
 
 func (h *accountHints) set(sessionID, accountID string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.m == nil {
-		h.m = make(map[string]string)
+		h.m = make(map[string]hint)
 	}
-	if _, ok := h.m[sessionID]; !ok && len(h.m) >= maxAccountHints {
+	e, ok := h.m[sessionID]
+	if !ok && len(h.m) >= maxAccountHints {
 		for k := range h.m { // drop any one: a lost hint costs one round trip
 			delete(h.m, k)
 			break
 		}
 	}
-	h.m[sessionID] = accountID
+	e.accountID = accountID
+	h.m[sessionID] = e
+}
+
+// touch reports whether a known session's lastSeen is due to be written
+// at now (seenEvery after the last time), and if so counts it as written.
+func (h *accountHints) touch(sessionID string, now time.Time) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e, ok := h.m[sessionID]
+	if !ok || now.Sub(e.touched) < seenEvery {
+		return false
+	}
+	e.touched = now
+	h.m[sessionID] = e
+	return true
+}
+
+// deadline returns the session's deadline as last read, if known.
+func (h *accountHints) deadline(sessionID string) (time.Time, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e, ok := h.m[sessionID]
+	return e.deadline, ok && !e.deadline.IsZero()
+}
+
+// setDeadline records a known session's deadline.
+func (h *accountHints) setDeadline(sessionID string, d time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e, ok := h.m[sessionID]; ok {
+		e.deadline = d
+		h.m[sessionID] = e
+	}
 }
 
 func (h *accountHints) forget(sessionID string) {

@@ -86,15 +86,7 @@ func TestAccountReadAlongWithTheSession(t *testing.T) {
 			there := instance{NewSessionManager(rdb, false), other}
 
 			sess := register(t, svc, "alice", "correct horse")
-			rctx, err := here.sm.Load(ctx, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			PutSession(rctx, here.sm, sess)
-			cookie, _, err := here.sm.Commit(rctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cookie := commitLogin(t, here.sm, sess)
 
 			for i, want := range []int64{2, 1} { // unknown session, then known
 				before := trips.Count()
@@ -122,15 +114,7 @@ func TestWrongHintIsNotUsed(t *testing.T) {
 	sm := NewSessionManager(rdb, false)
 	alice := register(t, svc, "alice", "correct horse")
 	bob := register(t, svc, "bob", "battery staple")
-	rctx, err := sm.Load(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	PutSession(rctx, sm, alice)
-	cookie, _, err := sm.Commit(rctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cookie := commitLogin(t, sm, alice)
 	keys, err := rdb.Keys(ctx, SessionPrefix+"*").Result()
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("session keys %v, %v", keys, err)

@@ -15,36 +15,46 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Token lifetimes, as the issue sets them.
+// Token and login lifetimes.
 const (
-	AccessTTL  = time.Hour
-	RefreshTTL = 120 * 24 * time.Hour
+	AccessTTL = time.Hour
+	// LoginLifetime is how long a login without "Keep me signed in" lasts,
+	// however active (ASVS 3.3.2's 12 hours).
+	LoginLifetime = 12 * time.Hour
+	// DefaultRememberFor is how long a "Keep me signed in" login lasts
+	// (--remember-for).
+	DefaultRememberFor = 30 * 24 * time.Hour
 	// refreshGrace is how long the pair replaced by a refresh stays valid,
 	// for requests of the same session that were running when it happened.
 	refreshGrace = 30 * time.Second
+	// maxUserAgent bounds the user agent kept for the sessions list.
+	maxUserAgent = 256
 )
 
 // Options tune a Service; the zero value is production's.
 type Options struct {
-	Params        Params // argon2id costs; zero means OWASPParams
-	HashSlots     int    // hashes at once; 0 means one per CPU
-	HashQueue     int    // hashes waiting for a slot before ErrBusy; 0 means 4 per slot
-	LoginLimit    Limit  // failed logins per IP and per username; zero means 10 in 15 minutes
-	RegisterLimit Limit  // registrations per IP; zero means 20 an hour
+	Params        Params        // argon2id costs; zero means OWASPParams
+	HashSlots     int           // hashes at once; 0 means one per CPU
+	HashQueue     int           // hashes waiting for a slot before ErrBusy; 0 means 4 per slot
+	LoginLimits   LoginLimits   // zero means DefaultLoginLimits
+	RegisterLimit Limit         // registrations per IP; zero means 20 an hour
+	RememberFor   time.Duration // lifetime of a remembered login; 0 means DefaultRememberFor
 	Now           func() time.Time
 	Logger        *slog.Logger
 }
 
 // Service is the accounts API used by the HTTP handlers.
 type Service struct {
-	users    users
-	tokens   tokenStore
-	limiter  limiter
-	hasher   *hasher
-	login    Limit
-	register Limit
-	now      func() time.Time
-	log      *slog.Logger
+	rdb         redis.UniversalClient
+	users       users
+	tokens      tokenStore
+	limiter     limiter
+	hasher      *hasher
+	login       LoginLimits
+	register    Limit
+	rememberFor time.Duration
+	now         func() time.Time
+	log         *slog.Logger
 }
 
 // NewService returns a Service over rdb. It hashes one password to have a
@@ -59,11 +69,14 @@ func NewService(rdb redis.UniversalClient, o Options) (*Service, error) {
 	if o.HashQueue <= 0 {
 		o.HashQueue = 4 * o.HashSlots
 	}
-	if o.LoginLimit == (Limit{}) {
-		o.LoginLimit = Limit{Max: 10, Window: 15 * time.Minute}
+	if o.LoginLimits == (LoginLimits{}) {
+		o.LoginLimits = DefaultLoginLimits()
 	}
 	if o.RegisterLimit == (Limit{}) {
 		o.RegisterLimit = Limit{Max: 20, Window: time.Hour}
+	}
+	if o.RememberFor <= 0 {
+		o.RememberFor = DefaultRememberFor
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -79,29 +92,51 @@ func NewService(rdb redis.UniversalClient, o Options) (*Service, error) {
 		return nil, err
 	}
 	return &Service{
-		users:    users{rdb: rdb},
-		tokens:   tokenStore{rdb: rdb, accessTTL: AccessTTL, refreshTTL: RefreshTTL, grace: refreshGrace},
-		limiter:  limiter{rdb: rdb},
-		hasher:   h,
-		login:    o.LoginLimit,
-		register: o.RegisterLimit,
-		now:      o.Now,
-		log:      o.Logger,
+		rdb:         rdb,
+		users:       users{rdb: rdb},
+		tokens:      tokenStore{rdb: rdb, accessTTL: AccessTTL, grace: refreshGrace},
+		limiter:     limiter{rdb: rdb},
+		hasher:      h,
+		login:       o.LoginLimits,
+		register:    o.RegisterLimit,
+		rememberFor: o.RememberFor,
+		now:         o.Now,
+		log:         o.Logger,
 	}, nil
 }
 
-// Register creates a user and logs them in. ip is the client's address,
-// for the registrations-per-IP limit.
-func (s *Service) Register(ctx context.Context, ip, name, password string) (Session, error) {
-	un, err := parseUsername(name)
+// Prepare brings the data of older versions up to date (migrate.go). Call
+// it once at start-up; it is idempotent and cheap once done.
+func (s *Service) Prepare(ctx context.Context) error {
+	if err := claimSkeletons(ctx, s.rdb); err != nil {
+		return err
+	}
+	return listLogins(ctx, s.rdb)
+}
+
+// Attempt is one registration or login as the person sent it.
+type Attempt struct {
+	Username, Password string
+	// Remember is "Keep me signed in": the login lasts Options.RememberFor
+	// and its cookie outlives the browser; without it, LoginLifetime and a
+	// cookie for the browser's session only.
+	Remember bool
+	// IP is the client's address, which the rate limits count against and
+	// the sessions list shows; UserAgent is shown there too.
+	IP, UserAgent string
+}
+
+// Register creates a user and logs them in.
+func (s *Service) Register(ctx context.Context, a Attempt) (Session, error) {
+	un, err := parseUsername(a.Username)
 	if err != nil {
 		return Session{}, err
 	}
-	pw, err := parsePassword(password)
+	pw, err := parseNewPassword(a.Password, un)
 	if err != nil {
 		return Session{}, err
 	}
-	if err := s.limiter.take(ctx, s.register, registerPrefix+ip); err != nil {
+	if err := s.limiter.take(ctx, s.register, registerPrefix+a.IP); err != nil {
 		return Session{}, fmt.Errorf("accounts: register %s: %w", un.Display, err)
 	}
 	phc, err := s.hasher.hash(ctx, pw)
@@ -115,75 +150,120 @@ func (s *Service) Register(ctx context.Context, ip, name, password string) (Sess
 		Password: phc,
 		Created:  s.now().UTC().Truncate(time.Millisecond),
 	}
-	if err := s.users.create(ctx, d); err != nil {
+	if err := s.users.create(ctx, d, un.Skeleton); err != nil {
 		return Session{}, err
 	}
 	s.log.InfoContext(ctx, "accounts: registered", "user", d.ID, "username", d.Username)
-	return s.start(ctx, d.user())
+	return s.start(ctx, d.user(), a)
 }
 
 // Login checks a username and password and starts a new token pair. Every
 // failure is ErrInvalidCredentials after about the same time, whether the
-// name exists or not. Failures count against ip and the name.
-func (s *Service) Login(ctx context.Context, ip, name, password string) (Session, error) {
-	un, nameErr := parseUsername(name)
-	pw, pwErr := parsePassword(password)
-	keys := []string{loginIPPrefix + ip}
-	if nameErr == nil {
-		keys = append(keys, loginUserPrefix+un.Folded)
-	}
-	if err := s.limiter.take(ctx, s.login, keys...); err != nil {
-		return Session{}, fmt.Errorf("accounts: login: %w", err)
-	}
-	if nameErr != nil || pwErr != nil {
-		// No such user can exist, so there is nothing to time.
+// name exists or not. Attempts are limited per address, per address and
+// name, and slowed per name (LoginLimits).
+func (s *Service) Login(ctx context.Context, a Attempt) (Session, error) {
+	un, err := parseUsername(a.Username)
+	if err != nil {
+		// No such user can exist: count against the address, nothing to time.
+		if err := s.limiter.take(ctx, s.login.PerAddress, loginIPPrefix+a.IP); err != nil {
+			return Session{}, fmt.Errorf("accounts: login: %w", err)
+		}
 		return Session{}, fmt.Errorf("accounts: login: %w", ErrInvalidCredentials)
 	}
-	d, err := s.users.byName(ctx, un.Folded)
-	if errors.Is(err, ErrNotFound) {
-		if err := s.hasher.verifyDummy(ctx, pw); err != nil {
-			return Session{}, fmt.Errorf("accounts: login %s: %w", un.Display, err)
-		}
-		return Session{}, fmt.Errorf("accounts: login %s: no such user: %w", un.Display, ErrInvalidCredentials)
-	}
+	d, err := s.checkPassword(ctx, a.IP, un, a.Password, s.users.byName)
 	if err != nil {
 		return Session{}, err
 	}
+	sess, err := s.start(ctx, d.user(), a)
+	if err != nil {
+		return Session{}, err
+	}
+	// A password change that ran while this login was being checked has
+	// ended the user's logins listed by then; a login it did not see must
+	// not survive it.
+	if phc, err := s.users.password(ctx, d.ID); err != nil || phc != d.Password {
+		if lerr := s.Logout(ctx, sess); lerr != nil {
+			s.log.WarnContext(ctx, "accounts: end a login that raced a password change", "user", d.ID, "err", lerr)
+		}
+		if err != nil {
+			return Session{}, err
+		}
+		return Session{}, fmt.Errorf("accounts: login %s: password changed meanwhile: %w", un.Display, ErrInvalidCredentials)
+	}
+	return sess, nil
+}
+
+// checkPassword checks password for the user that find returns for un,
+// within the login limits, and returns the user's document. Every failure
+// is ErrInvalidCredentials (or a rate limit) after about the same time.
+func (s *Service) checkPassword(ctx context.Context, ip string, un username, password string, find func(context.Context, string) (userDoc, error)) (userDoc, error) {
+	counted, err := s.limiter.takeLogin(ctx, s.login, ip, un.Folded)
+	if err != nil {
+		return userDoc{}, fmt.Errorf("accounts: login %s: %w", un.Display, err)
+	}
+	pw, err := parseLoginPassword(password)
+	if err != nil {
+		return userDoc{}, fmt.Errorf("accounts: login %s: %w", un.Display, ErrInvalidCredentials)
+	}
+	d, err := find(ctx, un.Folded)
+	if errors.Is(err, ErrNotFound) {
+		if err := s.hasher.verifyDummy(ctx, pw); err != nil {
+			return userDoc{}, fmt.Errorf("accounts: login %s: %w", un.Display, err)
+		}
+		return userDoc{}, fmt.Errorf("accounts: login %s: no such user: %w", un.Display, ErrInvalidCredentials)
+	}
+	if err != nil {
+		return userDoc{}, err
+	}
 	ok, weak, err := s.hasher.verify(ctx, d.Password, pw)
 	if err != nil {
-		return Session{}, fmt.Errorf("accounts: login %s: %w", un.Display, err)
+		return userDoc{}, fmt.Errorf("accounts: login %s: %w", un.Display, err)
 	}
 	if !ok {
-		return Session{}, fmt.Errorf("accounts: login %s: wrong password: %w", un.Display, ErrInvalidCredentials)
+		return userDoc{}, fmt.Errorf("accounts: login %s: wrong password: %w", un.Display, ErrInvalidCredentials)
 	}
-	if err := s.limiter.refund(ctx, keys...); err != nil {
+	if err := s.limiter.refund(ctx, counted...); err != nil {
 		s.log.WarnContext(ctx, "accounts: login", "user", d.ID, "err", err)
 	}
 	if weak {
-		s.rehash(ctx, d.ID, pw)
+		if phc, ok := s.rehash(ctx, d.ID, pw); ok {
+			d.Password = phc
+		}
 	}
-	return s.start(ctx, d.user())
+	return d, nil
 }
 
 // rehash upgrades a hash made with weaker parameters than today's; the
 // login succeeds whether or not this does.
-func (s *Service) rehash(ctx context.Context, id, pw string) {
+func (s *Service) rehash(ctx context.Context, id, pw string) (string, bool) {
 	phc, err := s.hasher.hash(ctx, pw)
 	if err == nil {
 		err = s.users.setPassword(ctx, id, phc)
 	}
 	if err != nil {
 		s.log.WarnContext(ctx, "accounts: upgrade password hash", "user", id, "err", err)
+		return "", false
 	}
+	return phc, true
 }
 
-// start creates a new account document (token pair) for u.
-func (s *Service) start(ctx context.Context, u User) (Session, error) {
-	t, err := s.tokens.create(ctx, u.ID, s.now())
+// start creates a new account document (token pair) for u, lasting as
+// long as the attempt asked.
+func (s *Service) start(ctx context.Context, u User, a Attempt) (Session, error) {
+	lifetime := LoginLifetime
+	if a.Remember {
+		lifetime = s.rememberFor
+	}
+	now := s.now()
+	t, err := s.tokens.create(ctx, u.ID, now, lifetime)
 	if err != nil {
 		return Session{}, err
 	}
-	return Session{User: u, Tokens: t}, nil
+	ua := a.UserAgent
+	if len(ua) > maxUserAgent {
+		ua = ua[:maxUserAgent]
+	}
+	return Session{User: u, Tokens: t, Remember: a.Remember, Since: msUTC(now), Address: a.IP, UserAgent: ua}, nil
 }
 
 // Authenticate checks a session's tokens against its account document. An
@@ -232,6 +312,7 @@ func (s *Service) Refresh(ctx context.Context, sess Session) (Session, error) {
 		return sess, nil
 	case errors.Is(err, ErrTokenReused):
 		s.log.WarnContext(ctx, "accounts: refresh token reused; tokens revoked", "user", sess.User.ID, "account", sess.Tokens.AccountID)
+		s.published(ctx, sess.Tokens.AccountID)
 		return Session{}, err
 	case errors.Is(err, ErrNotFound):
 		return Session{}, fmt.Errorf("accounts: refresh: %w: %w", err, ErrUnauthenticated)
@@ -242,7 +323,8 @@ func (s *Service) Refresh(ctx context.Context, sess Session) (Session, error) {
 	return sess, nil
 }
 
-// Logout revokes the session's tokens.
+// Logout ends the session's login: its tokens, its session document, and
+// its WebSockets on every instance.
 func (s *Service) Logout(ctx context.Context, sess Session) error {
-	return s.tokens.revoke(ctx, sess.Tokens.AccountID)
+	return s.endLogins(ctx, sess.User.ID, sess.Tokens.AccountID)
 }

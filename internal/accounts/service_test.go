@@ -33,7 +33,7 @@ func TestRegisterAndLogin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.Login(ctx, "192.0.2.2", tt.username, tt.password)
+			got, err := s.Login(ctx, login("192.0.2.2", tt.username, tt.password))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Login: %v; want %v", err, tt.want)
 			}
@@ -82,7 +82,7 @@ func TestRegisterRefusesTakenAndInvalidNames(t *testing.T) {
 		{"fine_name", "another password", nil},
 	}
 	for _, tt := range tests {
-		_, err := s.Register(ctx, "192.0.2.1", tt.username, tt.password)
+		_, err := s.Register(ctx, Attempt{IP: "192.0.2.1", Username: tt.username, Password: tt.password})
 		if !errors.Is(err, tt.want) {
 			t.Errorf("Register(%q, %q): %v; want %v", tt.username, tt.password, err, tt.want)
 		}
@@ -104,7 +104,7 @@ func TestConcurrentRegistrationsOfOneNameHaveOneWinner(t *testing.T) {
 			if i%2 == 1 {
 				name = "RACER"
 			}
-			_, errs[i] = s.Register(ctx, fmt.Sprintf("192.0.2.%d", i), name, fmt.Sprintf("password %d", i))
+			_, errs[i] = s.Register(ctx, Attempt{IP: fmt.Sprintf("192.0.2.%d", i), Username: name, Password: fmt.Sprintf("password number %d", i)})
 		})
 	}
 	close(start)
@@ -135,14 +135,14 @@ func TestLoginRehashesWeakHashes(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.hasher = stronger
-	if _, err := s.Login(ctx, "192.0.2.1", "alice", "correct horse"); err != nil {
+	if _, err := s.Login(ctx, login("192.0.2.1", "alice", "correct horse")); err != nil {
 		t.Fatal(err)
 	}
 	phc, err := rdb.Do(ctx, "JSON.GET", UserKey(sess.User.ID), "$.password").Text()
 	if err != nil || !strings.Contains(phc, "m=128,t=2,p=1") {
 		t.Fatalf("hash after login = %s, %v; want the stronger parameters", phc, err)
 	}
-	if _, err := s.Login(ctx, "192.0.2.1", "alice", "correct horse"); err != nil {
+	if _, err := s.Login(ctx, login("192.0.2.1", "alice", "correct horse")); err != nil {
 		t.Fatalf("login with the new hash: %v", err)
 	}
 }
@@ -155,11 +155,11 @@ func TestUnknownUsernamesCostAHash(t *testing.T) {
 	for range cap(s.hasher.admitted) {
 		s.hasher.admitted <- struct{}{}
 	}
-	if _, err := s.Login(ctx, "192.0.2.1", "nobody", "correct horse"); !errors.Is(err, ErrBusy) {
+	if _, err := s.Login(ctx, login("192.0.2.1", "nobody", "correct horse")); !errors.Is(err, ErrBusy) {
 		t.Fatalf("login of an unknown user with the hasher full: %v; want ErrBusy (a hash was attempted)", err)
 	}
 	// A name that cannot exist needs no disguise.
-	if _, err := s.Login(ctx, "192.0.2.1", "no body", "correct horse"); !errors.Is(err, ErrInvalidCredentials) {
+	if _, err := s.Login(ctx, login("192.0.2.1", "no body", "correct horse")); !errors.Is(err, ErrInvalidCredentials) {
 		t.Fatalf("login of an invalid name: %v; want ErrInvalidCredentials", err)
 	}
 }

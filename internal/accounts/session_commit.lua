@@ -2,11 +2,12 @@
 -- newer than the ones being written. Requests of one session commit their
 -- whole copy of it when they end; without this, a slow request that began
 -- before a refresh would put the replaced tokens back, and the next refresh
--- would present a used refresh token and revoke the login.
--- KEYS: 1 session:<id>
--- ARGV: 1 document JSON  2 expiry (Unix ms)
+-- would present a used refresh token and revoke the login. The newer
+-- lastSeen is kept too.
+-- KEYS: 1 session:<id>  2 (optional) logins:<user id>
+-- ARGV: 1 document JSON  2 expiry (Unix ms)  3 session id  4 account id
 local fields = {'accountId', 'token', 'refresh', 'tokenExpiresOn', 'refreshExpiresOn'}
-local keep = nil
+local keep, seen = nil, nil
 local cur = redis.call('JSON.GET', KEYS[1])
 if cur then
   local old, new = cjson.decode(cur), cjson.decode(ARGV[1])
@@ -15,6 +16,9 @@ if cur then
       and old.accountId == new.accountId and old.tokenExpiresOn > new.tokenExpiresOn then
     keep = old
   end
+  if type(old.lastSeen) == 'string' and type(new.lastSeen) == 'string' and old.lastSeen > new.lastSeen then
+    seen = old.lastSeen
+  end
 end
 redis.call('JSON.SET', KEYS[1], '$', ARGV[1])
 if keep then
@@ -22,5 +26,13 @@ if keep then
     redis.call('JSON.SET', KEYS[1], '$.' .. f, cjson.encode(keep[f]))
   end
 end
+if seen then
+  redis.call('JSON.SET', KEYS[1], '$.lastSeen', cjson.encode(seen))
+end
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+-- The user's list of logins learns which session holds the login, unless
+-- the login has ended meanwhile.
+if KEYS[2] and redis.call('HEXISTS', KEYS[2], ARGV[4]) == 1 then
+  redis.call('HSET', KEYS[2], ARGV[4], ARGV[3])
+end
 return 1

@@ -2,6 +2,8 @@ package accounts
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"time"
 
@@ -10,16 +12,23 @@ import (
 )
 
 // Session lifetimes: a session dies after an idle hour (the contract's TTL of
-// 3600 s, renewed by each request) and at the latest when its refresh
-// token does.
+// 3600 s, renewed by each request) and at the latest when its login does
+// (LoginLifetime, or --remember-for with "Keep me signed in"): that end is
+// the document's "deadline", which the store enforces.
 const (
-	SessionIdle     = time.Hour
-	SessionLifetime = RefreshTTL
-	CookieName      = "beats_session"
+	SessionIdle = time.Hour
+	CookieName  = "beats_session"
+	// SecureCookieName is the cookie's name over HTTPS. The __Host- prefix
+	// makes browsers accept it only when Secure, for Path=/ and without a
+	// Domain, so neither a subdomain nor a plain-HTTP page can plant or
+	// shadow it.
+	SecureCookieName = "__Host-" + CookieName
 )
 
 // NewSessionManager returns the app's scs manager: JSON session documents in
-// Redis, an HttpOnly SameSite=Lax cookie, Secure when secure is set.
+// Redis, an HttpOnly SameSite=Lax cookie, Secure and __Host- prefixed when
+// secure is set. The cookie lasts the browser's session unless the login
+// asked to be remembered (PutLogin).
 // The store is keyed by the SHA-256 of the cookie, so reading Redis does not
 // hand out working cookies.
 func NewSessionManager(rdb redis.UniversalClient, secure bool) *scs.SessionManager {
@@ -29,20 +38,37 @@ func NewSessionManager(rdb redis.UniversalClient, secure bool) *scs.SessionManag
 	// The idle hour is kept by the store (each read renews the key's TTL),
 	// not by scs's IdleTimeout: that would mark every session modified and
 	// rewrite it on every request, one more round trip each time.
-	sm.Lifetime = SessionLifetime
+	sm.Lifetime = LoginLifetime
 	sm.HashTokenInStore = true
 	sm.Cookie.Name = CookieName
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Path = "/"
+	sm.Cookie.Persist = false // no Max-Age unless RememberMe
 	sm.Cookie.Secure = secure
+	if secure {
+		sm.Cookie.Name = SecureCookieName
+	}
 	return sm
 }
 
-// Session is what a logged-in session holds: who, and the tokens that prove it.
+// SessionID is the id under which the store keeps the session whose cookie
+// is token (session:<id>): its SHA-256, as scs hashes it.
+func SessionID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+// Session is what a logged-in session holds: who, and the tokens that prove
+// it; and, for a new login, how it was made.
 type Session struct {
-	User   User
-	Tokens Tokens
+	User     User
+	Tokens   Tokens
+	Remember bool // "Keep me signed in"
+
+	// A new login's origin, for the sessions list (PutLogin writes them).
+	Since              time.Time
+	Address, UserAgent string
 }
 
 // The session document's fields: the contract's four, and ours.
@@ -54,9 +80,28 @@ const (
 	fieldAccountID        = "accountId"
 	fieldUserID           = "userId"
 	fieldUsername         = "username"
+	fieldCreated          = "created"
+	fieldLastSeen         = "lastSeen"
+	fieldAddress          = "address"
+	fieldUserAgent        = "userAgent"
+	fieldRemember         = "__rememberMe" // scs's own name for RememberMe
 )
 
-// PutSession stores s in the request's session (loaded by sm).
+// PutLogin stores a new login in the request's session (loaded by sm): the
+// session ends when the login does, and its cookie outlives the browser
+// only when the login is remembered.
+func PutLogin(ctx context.Context, sm *scs.SessionManager, s Session) {
+	PutSession(ctx, sm, s)
+	sm.Put(ctx, fieldCreated, isoTime(s.Since))
+	sm.Put(ctx, fieldLastSeen, isoTime(s.Since))
+	sm.Put(ctx, fieldAddress, s.Address)
+	sm.Put(ctx, fieldUserAgent, s.UserAgent)
+	sm.RememberMe(ctx, s.Remember)
+	sm.SetDeadline(ctx, s.Tokens.RefreshExpiresOn)
+}
+
+// PutSession stores s's user and tokens in the request's session (loaded by
+// sm), after a login or a refresh.
 func PutSession(ctx context.Context, sm *scs.SessionManager, s Session) {
 	sm.Put(ctx, fieldToken, s.Tokens.Token)
 	sm.Put(ctx, fieldRefresh, s.Tokens.Refresh)
@@ -77,6 +122,7 @@ func SessionFrom(ctx context.Context, sm *scs.SessionManager) (s Session, ok boo
 			Token:     sm.GetString(ctx, fieldToken),
 			Refresh:   sm.GetString(ctx, fieldRefresh),
 		},
+		Remember: sm.GetBool(ctx, fieldRemember),
 	}
 	var errA, errR error
 	s.Tokens.TokenExpiresOn, errA = time.Parse(isoLayout, sm.GetString(ctx, fieldTokenExpiresOn))

@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"testing"
 	"time"
@@ -119,14 +120,17 @@ func TestSessionCommitKeepsNewerTokens(t *testing.T) {
 func TestSessionManagerWritesTheSeedShape(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.New(t)
+	if plain := NewSessionManager(rdb, false).Cookie; plain.Name != "beats_session" || plain.Secure || plain.Persist {
+		t.Fatalf("manager without secure cookies: %+v", plain)
+	}
 	sm := NewSessionManager(rdb, true)
-	if sm.Cookie.Name != "beats_session" || !sm.Cookie.HttpOnly || !sm.Cookie.Secure || sm.IdleTimeout != 0 {
-		t.Fatalf("manager %+v", sm.Cookie)
+	if sm.Cookie.Name != "__Host-beats_session" || !sm.Cookie.HttpOnly || !sm.Cookie.Secure || sm.Cookie.Path != "/" || sm.Cookie.Domain != "" || sm.Cookie.Persist || sm.IdleTimeout != 0 {
+		t.Fatalf("manager %+v; want a __Host- cookie, Secure, Path=/, no Domain, for the browser's session", sm.Cookie)
 	}
 	exp := time.Date(2023, 8, 4, 17, 20, 43, 241_000_000, time.UTC)
 	want := Session{
 		User:   User{ID: "01H6YHTCNRVT8QEB60ES7YG8XW", Username: "alice"},
-		Tokens: Tokens{AccountID: "01H6YHTCNRVT8QEB60ES7YG8XX", Token: "tok", Refresh: "ref", TokenExpiresOn: exp, RefreshExpiresOn: exp.Add(RefreshTTL)},
+		Tokens: Tokens{AccountID: "01H6YHTCNRVT8QEB60ES7YG8XX", Token: "tok", Refresh: "ref", TokenExpiresOn: exp, RefreshExpiresOn: exp.Add(DefaultRememberFor)},
 	}
 	rctx, err := sm.Load(ctx, "")
 	if err != nil {
@@ -145,7 +149,7 @@ func TestSessionManagerWritesTheSeedShape(t *testing.T) {
 		t.Fatalf("session keys %v; want one, named by the cookie's hash", keys)
 	}
 	doc := sessionDoc(t, rdb, keys[0][len(SessionPrefix):])
-	if doc["tokenExpiresOn"] != "2023-08-04T17:20:43.241Z" || doc["refreshExpiresOn"] != "2023-12-02T17:20:43.241Z" ||
+	if doc["tokenExpiresOn"] != "2023-08-04T17:20:43.241Z" || doc["refreshExpiresOn"] != "2023-09-03T17:20:43.241Z" ||
 		doc["token"] != "tok" || doc["refresh"] != "ref" || doc["userId"] != want.User.ID {
 		t.Fatalf("session document %v", doc)
 	}
@@ -169,7 +173,7 @@ func TestSessionStoreKeepsTheIdleHour(t *testing.T) {
 	rdb := redistest.New(t)
 	store := NewSessionStore(rdb)
 	key := SessionPrefix + "abc"
-	if err := store.CommitCtx(ctx, "abc", []byte(`{"token":"t"}`), time.Now().Add(RefreshTTL)); err != nil {
+	if err := store.CommitCtx(ctx, "abc", []byte(`{"token":"t"}`), time.Now().Add(DefaultRememberFor)); err != nil {
 		t.Fatal(err)
 	}
 	if ttl := rdb.TTL(ctx, key).Val(); ttl <= 3590*time.Second || ttl > time.Hour {
@@ -190,5 +194,99 @@ func TestSessionStoreKeepsTheIdleHour(t *testing.T) {
 	}
 	if _, found, err := store.FindCtx(ctx, "missing"); err != nil || found {
 		t.Fatalf("FindCtx(missing) = %v, %v", found, err)
+	}
+}
+
+// TestSessionDeadlineIsEnforced: the idle hour never carries a session past
+// its deadline, and a session past it is gone whatever its TTL.
+func TestSessionDeadlineIsEnforced(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.New(t)
+	store := NewSessionStore(rdb)
+	doc := func(deadline time.Time) []byte {
+		return []byte(`{"token":"t","deadline":"` + isoTime(deadline) + `"}`)
+	}
+	key := SessionPrefix + "abc"
+
+	// Ten minutes to go: a read renews the idle hour only up to the deadline.
+	if err := rdb.Do(ctx, "JSON.SET", key, "$", doc(time.Now().Add(10*time.Minute))).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rdb.Expire(ctx, key, 5*time.Minute)
+	if _, found, err := store.FindCtx(ctx, "abc"); err != nil || !found {
+		t.Fatalf("FindCtx before the deadline = %v, %v", found, err)
+	}
+	if ttl := rdb.PTTL(ctx, key).Val(); ttl < 9*time.Minute || ttl > 10*time.Minute {
+		t.Fatalf("TTL ten minutes before the deadline = %v; want about ten minutes, not an hour", ttl)
+	}
+	// Once this instance knows the session (and so its deadline), the read
+	// caps the TTL in its own round trip.
+	store.hints.set("abc", "acct")
+	if _, _, err := store.FindCtx(ctx, "abc"); err != nil {
+		t.Fatal(err)
+	}
+	trips := &redistest.RoundTrips{}
+	rdb.AddHook(trips)
+	rdb.Expire(ctx, key, 5*time.Minute)
+	before := trips.Count()
+	if _, found, err := store.FindCtx(ctx, "abc"); err != nil || !found {
+		t.Fatalf("FindCtx = %v, %v", found, err)
+	}
+	if got := trips.Count() - before; got != 1 {
+		t.Fatalf("a read in the session's last hour took %d round trips; want 1", got)
+	}
+	if ttl := rdb.PTTL(ctx, key).Val(); ttl < 9*time.Minute || ttl > 10*time.Minute {
+		t.Fatalf("TTL after the capped read = %v; want about ten minutes", ttl)
+	}
+
+	// Past the deadline (a TTL set by hand, or by an older version) the
+	// session is not found, and its document goes.
+	if err := rdb.Do(ctx, "JSON.SET", key, "$", doc(time.Now().Add(-time.Second))).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rdb.Expire(ctx, key, time.Hour)
+	if _, found, err := store.FindCtx(ctx, "abc"); err != nil || found {
+		t.Fatalf("FindCtx past the deadline = %v, %v; want not found", found, err)
+	}
+	if n := rdb.Exists(ctx, key).Val(); n != 0 {
+		t.Fatal("a session past its deadline kept its document")
+	}
+}
+
+// TestSessionLastSeen: reads write lastSeen at most once a minute per
+// instance, in the read's own round trip; a commit never puts an older one back.
+func TestSessionLastSeen(t *testing.T) {
+	ctx := context.Background()
+	rdb := redistest.New(t)
+	store := NewSessionStore(rdb)
+	now := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	store.now = func() time.Time { return now }
+	old := isoTime(now.Add(-time.Hour))
+	if err := store.CommitCtx(ctx, "abc", []byte(`{"lastSeen":"`+old+`"}`), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	seen := func() string { return fmt.Sprint(sessionDoc(t, rdb, "abc")["lastSeen"]) }
+	store.hints.set("abc", "acct") // the session has logged in on this instance
+	for i, want := range []string{isoTime(now), isoTime(now)} {
+		if _, found, err := store.FindCtx(ctx, "abc"); err != nil || !found {
+			t.Fatal(found, err)
+		}
+		if got := seen(); got != want {
+			t.Fatalf("lastSeen after read %d = %s; want %s", i+1, got, want)
+		}
+		now = now.Add(30 * time.Second) // the second read is within the minute: not written
+	}
+	now = now.Add(31 * time.Second)
+	if _, _, err := store.FindCtx(ctx, "abc"); err != nil {
+		t.Fatal(err)
+	}
+	if got := seen(); got != isoTime(now) {
+		t.Fatalf("lastSeen a minute later = %s; want %s", got, isoTime(now))
+	}
+	if err := store.CommitCtx(ctx, "abc", []byte(`{"lastSeen":"`+old+`"}`), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := seen(); got != isoTime(now) {
+		t.Fatalf("lastSeen after committing an older copy = %s; want %s kept", got, isoTime(now))
 	}
 }

@@ -76,8 +76,8 @@ type conn interface {
 
 // tokenStore keeps account documents.
 type tokenStore struct {
-	rdb                          redis.UniversalClient
-	accessTTL, refreshTTL, grace time.Duration
+	rdb              redis.UniversalClient
+	accessTTL, grace time.Duration
 }
 
 // newToken is 256 random bits in base64, as the contract shows tokens.
@@ -97,15 +97,17 @@ func matches(storedDigest, token string) bool {
 	return storedDigest != "" && subtle.ConstantTimeCompare([]byte(storedDigest), []byte(digest(token))) == 1
 }
 
-// create starts a new account document (a token family) for a user.
-func (s tokenStore) create(ctx context.Context, userID string, now time.Time) (Tokens, error) {
+// create starts a new account document (a token family) for a user, whose
+// refresh token, and so the login, lasts lifetime. The account joins the
+// user's logins (logins.go), with no session yet.
+func (s tokenStore) create(ctx context.Context, userID string, now time.Time, lifetime time.Duration) (Tokens, error) {
 	now = msUTC(now)
 	t := Tokens{
 		AccountID:        ulid.Make().String(),
 		Token:            newToken(),
 		Refresh:          newToken(),
-		TokenExpiresOn:   now.Add(s.accessTTL),
-		RefreshExpiresOn: now.Add(s.refreshTTL),
+		TokenExpiresOn:   now.Add(min(s.accessTTL, lifetime)),
+		RefreshExpiresOn: now.Add(lifetime),
 	}
 	d := accountDoc{
 		TokenExpiresOn:   epochOf(t.TokenExpiresOn),
@@ -114,14 +116,15 @@ func (s tokenStore) create(ctx context.Context, userID string, now time.Time) (T
 		TokenHash:        digest(t.Token),
 		RefreshHash:      digest(t.Refresh),
 	}
-	if err := s.put(ctx, s.rdb, t.AccountID, d); err != nil {
+	if err := s.put(ctx, s.rdb, t.AccountID, d, listLogin(userID, t.AccountID, t.RefreshExpiresOn)); err != nil {
 		return Tokens{}, err
 	}
 	return t, nil
 }
 
-// put writes d to account:<id>, expiring with its refresh token.
-func (s tokenStore) put(ctx context.Context, c conn, id string, d accountDoc) error {
+// put writes d to account:<id>, expiring with its refresh token, and runs
+// also in the same transaction.
+func (s tokenStore) put(ctx context.Context, c conn, id string, d accountDoc, also ...func(redis.Pipeliner)) error {
 	doc, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("accounts: encode account %s: %w", id, err)
@@ -129,6 +132,9 @@ func (s tokenStore) put(ctx context.Context, c conn, id string, d accountDoc) er
 	_, err = c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.Do(ctx, "JSON.SET", AccountKey(id), "$", doc)
 		p.ExpireAt(ctx, AccountKey(id), d.RefreshExpiresOn.Time())
+		for _, f := range also {
+			f(p)
+		}
 		return nil
 	})
 	if err != nil {
@@ -191,13 +197,16 @@ func (s tokenStore) rotate(ctx context.Context, old Tokens, now time.Time) (Toke
 			return fmt.Errorf("accounts: refresh account %s: expired: %w", old.AccountID, ErrUnauthenticated)
 		}
 		// The refresh token keeps its family's expiry: a login lasts at most
-		// refreshTTL however often it is refreshed.
+		// its lifetime however often it is refreshed, and so does a token.
 		next = Tokens{
 			AccountID:        old.AccountID,
 			Token:            newToken(),
 			Refresh:          newToken(),
 			TokenExpiresOn:   now.Add(s.accessTTL),
 			RefreshExpiresOn: d.RefreshExpiresOn.Time(),
+		}
+		if end := d.RefreshExpiresOn.Time(); next.TokenExpiresOn.After(end) {
+			next.TokenExpiresOn = end
 		}
 		d.PrevTokenHash, d.PrevRefreshHash, d.RotatedAt = d.TokenHash, d.RefreshHash, epochOf(now)
 		d.TokenHash, d.RefreshHash = digest(next.Token), digest(next.Refresh)
@@ -218,12 +227,4 @@ func (s tokenStore) rotate(ctx context.Context, old Tokens, now time.Time) (Toke
 		return next, nil
 	}
 	return Tokens{}, fmt.Errorf("accounts: refresh account %s: too much contention", old.AccountID)
-}
-
-// revoke deletes an account document, killing its tokens.
-func (s tokenStore) revoke(ctx context.Context, id string) error {
-	if err := s.rdb.Del(ctx, AccountKey(id)).Err(); err != nil {
-		return fmt.Errorf("accounts: revoke account %s: %w", id, err)
-	}
-	return nil
 }

@@ -32,7 +32,7 @@ func TestAccountDocument(t *testing.T) {
 	if doc["userId"] != sess.User.ID {
 		t.Errorf("userId = %v; want %s", doc["userId"], sess.User.ID)
 	}
-	for field, want := range map[string]float64{"tokenExpiresOn": now + 3600, "refreshExpiresOn": now + 120*86400} {
+	for field, want := range map[string]float64{"tokenExpiresOn": now + 3600, "refreshExpiresOn": now + 12*3600} {
 		if got, ok := doc[field].(float64); !ok || got < want-0.002 || got > want+0.002 {
 			t.Errorf("%s = %v; want %.3f", field, doc[field], want)
 		}
@@ -51,8 +51,8 @@ func TestAccountDocument(t *testing.T) {
 		t.Error("account document holds a token itself")
 	}
 	ttl, err := rdb.TTL(ctx, key).Result()
-	if err != nil || ttl < 120*24*time.Hour-time.Minute || ttl > 120*24*time.Hour {
-		t.Errorf("TTL = %v, %v; want 120 days", ttl, err)
+	if err != nil || ttl < 12*time.Hour-time.Minute || ttl > 12*time.Hour {
+		t.Errorf("TTL = %v, %v; want 12 hours, a login's lifetime without Keep me signed in", ttl, err)
 	}
 	if len(sess.Tokens.Token) != 44 || sess.Tokens.Token == sess.Tokens.Refresh {
 		t.Errorf("tokens %q, %q; want 256-bit base64", sess.Tokens.Token, sess.Tokens.Refresh)
@@ -80,7 +80,7 @@ func TestAuthenticate(t *testing.T) {
 		t.Fatal("account survived a forged refresh token")
 	}
 
-	sess, _ = s.Login(ctx, "192.0.2.1", "alice", "correct horse")
+	sess, _ = s.Login(ctx, login("192.0.2.1", "alice", "correct horse"))
 	other := sess
 	other.User.ID = "01ARZ3NDEKTSV4RRFFQ69G5FAV"
 	if _, err := s.Authenticate(ctx, other); !errors.Is(err, ErrUnauthenticated) {

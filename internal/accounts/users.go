@@ -36,18 +36,22 @@ var createUserScript = redis.NewScript(createUserLua)
 // users stores user documents and the username claims that keep names unique.
 type users struct{ rdb redis.UniversalClient }
 
-// create stores d, or fails with ErrUsernameTaken.
-func (u users) create(ctx context.Context, d userDoc) error {
+// create stores d, or fails with ErrUsernameTaken (ErrUsernameLookalike
+// when only a look-alike of the name is taken).
+func (u users) create(ctx context.Context, d userDoc, skeleton string) error {
 	doc, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("accounts: encode user %s: %w", d.Username, err)
 	}
-	created, err := createUserScript.Run(ctx, u.rdb, []string{usernameKey(d.Folded), UserKey(d.ID)}, d.ID, doc).Int()
-	if err != nil {
+	keys := []string{usernameKey(d.Folded), UserKey(d.ID), skeletonKey(skeleton)}
+	created, err := createUserScript.Run(ctx, u.rdb, keys, d.ID, doc).Int()
+	switch {
+	case err != nil:
 		return fmt.Errorf("accounts: create user %s: %w", d.Username, err)
-	}
-	if created == 0 {
+	case created == 0:
 		return fmt.Errorf("accounts: create user %s: %w", d.Username, ErrUsernameTaken)
+	case created < 0:
+		return fmt.Errorf("accounts: create user %s: %w", d.Username, ErrUsernameLookalike)
 	}
 	return nil
 }
@@ -67,6 +71,22 @@ func (u users) byName(ctx context.Context, folded string) (userDoc, error) {
 // byID reads the user:<id> document.
 func (u users) byID(ctx context.Context, id string) (userDoc, error) {
 	return decodeDoc[userDoc](u.rdb.Do(ctx, "JSON.GET", UserKey(id)), "user "+id)
+}
+
+// password reads a user's password hash alone.
+func (u users) password(ctx context.Context, id string) (string, error) {
+	var phc []string
+	raw, err := u.rdb.Do(ctx, "JSON.GET", UserKey(id), "$.password").Text()
+	if err == nil {
+		err = json.Unmarshal([]byte(raw), &phc)
+	}
+	if errors.Is(err, redis.Nil) || err == nil && len(phc) != 1 {
+		return "", fmt.Errorf("accounts: password of %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", fmt.Errorf("accounts: password of %s: %w", id, err)
+	}
+	return phc[0], nil
 }
 
 // setPassword replaces a user's password hash.

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -24,19 +23,7 @@ import (
 // login registers a fresh user on in and returns a client carrying its session.
 func login(t *testing.T, in *apptest.Instance, name string) *http.Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	client := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	body := strings.NewReader(`{"username":"` + name + `","password":"correct horse battery"}`)
-	resp, err := client.Post(in.URL+"/account/register", "application/json", body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("register: %d %s", resp.StatusCode, b)
-	}
-	return client
+	return signIn(t, in, "/account/register", name)
 }
 
 // TestPurchasesAPIShapes checks every endpoint's status and JSON shape over

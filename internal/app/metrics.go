@@ -1,8 +1,17 @@
 package app
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/beatsbyredis/beats/internal/realtime"
 )
@@ -42,4 +51,34 @@ func (m *metrics) watchLive(live *realtime.Live) {
 		counter("beats_ws_purchases_relayed_total", "Purchases relayed from purchases:live.", func(s realtime.Stats) float64 { return float64(s.Purchases) }),
 		counter("beats_redis_errors_total", "Failed Redis calls of the live side (each retried).", func(s realtime.Stats) float64 { return float64(s.RedisErrors) }),
 	)
+}
+
+// serve answers GET /metrics on addr, a listener of its own (--metrics-addr)
+// that only operators reach: the public one answers 404 there, since the
+// counters tell outsiders about the instance. It returns the address it
+// listens on and a function that shuts it down.
+func (m *metrics) serve(addr string, log *slog.Logger) (string, func(context.Context), error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("app: metrics: listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server stopped", "err", err)
+		}
+	}()
+	shutdown := func(ctx context.Context) {
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Warn("metrics shutdown", "err", err)
+		}
+	}
+	return ln.Addr().String(), shutdown, nil
 }

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/accounts"
@@ -46,8 +45,11 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	if err := prepareRedis(ctx, rdb, cfg); err != nil {
 		return err
 	}
-	acc, err := accounts.NewService(rdb, accounts.Options{Logger: log})
+	acc, err := accounts.NewService(rdb, accounts.Options{Logger: log, RememberFor: cfg.RememberFor})
 	if err != nil {
+		return fmt.Errorf("app: accounts: %w", err)
+	}
+	if err := acc.Prepare(ctx); err != nil {
 		return fmt.Errorf("app: accounts: %w", err)
 	}
 
@@ -82,6 +84,10 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), ingest.NewHealth(rdb, nil), log)
 	})
 
+	// Sockets close when their login ends, on whichever instance it ends.
+	logins := accounts.NewLoginWatch(rdb, log)
+	background("logins", logins.Run)
+
 	reader := purchases.NewReader(rdb)
 	status := feedStatus(rdb)
 	live := realtime.New(realtime.Options{
@@ -96,6 +102,8 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 			return u.ID
 		},
 		MaxPerOwner: cfg.SocketsPerUser,
+		Watch:       logins.Watch,
+		HTTPS:       cfg.SecureCookies,
 	})
 	background("realtime", live.Run)
 	metrics.watchLive(live)
@@ -106,12 +114,12 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		Live:           live.Handler(),
 		Ready:          readiness(rdb),
 		Feed:           status,
-		Metrics:        promhttp.HandlerFor(metrics.registry, promhttp.HandlerOpts{}),
 		Web:            http.FS(webui.FS()),
 		Accounts:       acc,
 		Sessions:       accounts.NewSessionManager(rdb, cfg.SecureCookies),
 		Origins:        cfg.Origins,
 		TrustedProxies: cfg.TrustedProxies,
+		HTTPS:          cfg.SecureCookies,
 	})
 	srv := &http.Server{
 		Handler:           api.Handler(),
@@ -124,6 +132,14 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		// Requests are not cancelled by the shutdown signal: Shutdown lets
 		// the ones in flight finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	if cfg.MetricsAddr != "" {
+		maddr, stopMetrics, err := metrics.serve(cfg.MetricsAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics(context.WithoutCancel(ctx))
+		log.Info("metrics listening", "addr", "http://"+maddr+"/metrics")
 	}
 	addr := ln.Addr().String()
 	log.Info("listening", "addr", "http://"+addr, "instance", instance)

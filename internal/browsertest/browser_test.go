@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -92,6 +93,16 @@ type consoleLog struct {
 	mu       sync.Mutex
 	errors   []string
 	warnings []string
+	expected []string // parts of errors a test causes on purpose (see expect)
+}
+
+// expect makes errors that contain any of parts not count: a test that has
+// the server refuse a request on purpose (a 400 for a bad password) gets the
+// browser's "failed to load" for it.
+func (c *consoleLog) expect(parts ...string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expected = append(c.expected, parts...)
 }
 
 // record runs in the tab's event loop: it must return fast and send no
@@ -135,7 +146,7 @@ func (c *consoleLog) record(ev any) {
 	defer c.mu.Unlock()
 	if warning {
 		c.warnings = append(c.warnings, msg)
-	} else {
+	} else if !slices.ContainsFunc(c.expected, func(p string) bool { return strings.Contains(msg, p) }) {
 		c.errors = append(c.errors, msg)
 	}
 }

@@ -29,6 +29,8 @@ type Serve struct {
 	KeepTimes      bool           // replay: keep recorded times instead of re-timing to now
 	Retention      time.Duration  // purchase documents and series keep this long
 	SecureCookies  bool           // set Secure on cookies (served over TLS or behind a TLS proxy)
+	RememberFor    time.Duration  // how long a "Keep me signed in" login lasts
+	MetricsAddr    string         // where /metrics is served; empty: nowhere
 	Origins        []string       // extra trusted origins for cross-origin checks
 	TrustedProxies []netip.Prefix // peers whose X-Forwarded-For is believed
 	SocketsPerUser int            // live WebSockets one user may hold at once
@@ -67,7 +69,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return def
 	}
 	var c Serve
-	var retention, speed, origins, proxies, sockets, consumers string
+	var retention, speed, origins, proxies, sockets, consumers, remember string
 	fs := flag.NewFlagSet("beats serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", env("BEATS_ADDR", "127.0.0.1:8080"), "listen address (env BEATS_ADDR)")
@@ -80,6 +82,8 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.BoolVar(&c.KeepTimes, "keep-times", env("BEATS_KEEP_TIMES", "") == "true", "replay: keep the recorded times instead of moving them to now (env BEATS_KEEP_TIMES=true)")
 	fs.StringVar(&retention, "retention", env("BEATS_RETENTION", "720h"), "how long purchases and series are kept (env BEATS_RETENTION)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", env("BEATS_SECURE_COOKIES", "") == "true", "mark cookies Secure: set when served over HTTPS or behind a TLS proxy (env BEATS_SECURE_COOKIES=true)")
+	fs.StringVar(&remember, "remember-for", env("BEATS_REMEMBER_FOR", "30d"), "how long a login with \"Keep me signed in\" lasts (env BEATS_REMEMBER_FOR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("BEATS_METRICS_ADDR", ""), "serve Prometheus /metrics on this address, such as 127.0.0.1:9090; empty: not served (env BEATS_METRICS_ADDR)")
 	fs.StringVar(&origins, "trusted-origins", env("BEATS_TRUSTED_ORIGINS", ""), "comma-separated extra origins allowed to post and open the WebSocket (env BEATS_TRUSTED_ORIGINS)")
 	fs.StringVar(&proxies, "trusted-proxies", env("BEATS_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed (env BEATS_TRUSTED_PROXIES)")
 	fs.StringVar(&sockets, "sockets-per-user", env("BEATS_SOCKETS_PER_USER", "20"), "live WebSockets one user may hold at once (env BEATS_SOCKETS_PER_USER)")
@@ -104,6 +108,9 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	}
 	if c.Retention, err = parseDuration(retention); err != nil {
 		return Serve{}, fmt.Errorf("config: --retention %q: %w", retention, err)
+	}
+	if c.RememberFor, err = parseDuration(remember); err != nil {
+		return Serve{}, fmt.Errorf("config: --remember-for %q: %w", remember, err)
 	}
 	for _, o := range strings.Split(origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -162,6 +169,16 @@ func (c Serve) Validate() error {
 	}
 	if c.Retention < time.Minute {
 		errs = append(errs, errors.New("--retention must be at least a minute"))
+	}
+	// Below the idle hour the idle timeout would never matter; past a year a
+	// stolen cookie stays useful for too long.
+	if c.RememberFor < time.Hour || c.RememberFor > 365*24*time.Hour {
+		errs = append(errs, errors.New("--remember-for must be from 1h to 365d"))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--metrics-addr %q: %w", c.MetricsAddr, err))
+		}
 	}
 	for _, o := range c.Origins {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {

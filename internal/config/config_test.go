@@ -58,6 +58,18 @@ func TestParseServe(t *testing.T) {
 				t.Fatalf("Consumers = %d, want 0", c.Consumers)
 			}
 		}},
+		{name: "remember and metrics defaults", check: func(t *testing.T, c Serve) {
+			if c.RememberFor != 30*24*time.Hour || c.MetricsAddr != "" {
+				t.Fatalf("RememberFor = %v, MetricsAddr = %q; want 30 days and none", c.RememberFor, c.MetricsAddr)
+			}
+		}},
+		{name: "remember and metrics", args: []string{"--remember-for", "7d", "--metrics-addr", "127.0.0.1:9090"}, check: func(t *testing.T, c Serve) {
+			if c.RememberFor != 7*24*time.Hour || c.MetricsAddr != "127.0.0.1:9090" {
+				t.Fatalf("RememberFor = %v, MetricsAddr = %q", c.RememberFor, c.MetricsAddr)
+			}
+		}},
+		{name: "bad remember", args: []string{"--remember-for", "5m"}, wantErr: "--remember-for"},
+		{name: "bad metrics addr", args: []string{"--metrics-addr", "9090"}, wantErr: "--metrics-addr"},
 		{name: "bad proxy", args: []string{"--trusted-proxies", "10.0.0.0/99"}, wantErr: "--trusted-proxies"},
 		{name: "proxies and origins", args: []string{"--trusted-proxies", "10.0.0.0/8, 192.0.2.1", "--trusted-origins", "https://beats.example.com", "--redis-url", "redis://h:6379/0"}, check: func(t *testing.T, c Serve) {
 			if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.1/32" || len(c.Origins) != 1 {

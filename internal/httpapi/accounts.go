@@ -17,11 +17,12 @@ import (
 // AccountService is what the account routes and login checks need
 // (*accounts.Service).
 type AccountService interface {
-	Register(ctx context.Context, ip, username, password string) (accounts.Session, error)
-	Login(ctx context.Context, ip, username, password string) (accounts.Session, error)
+	Register(ctx context.Context, a accounts.Attempt) (accounts.Session, error)
+	Login(ctx context.Context, a accounts.Attempt) (accounts.Session, error)
 	Authenticate(ctx context.Context, sess accounts.Session) (accounts.Session, error)
 	Refresh(ctx context.Context, sess accounts.Session) (accounts.Session, error)
 	Logout(ctx context.Context, sess accounts.Session) error
+	AccountManager
 }
 
 // maxAccountBody bounds what the account endpoints read: a username and a
@@ -39,7 +40,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.Accounts.Register(r.Context(), s.clientIP(r), c.Username, c.Password)
+	sess, err := s.Accounts.Register(r.Context(), s.attempt(r, c))
 	if err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	sess, err := s.Accounts.Login(r.Context(), s.clientIP(r), c.Username, c.Password)
+	sess, err := s.Accounts.Login(r.Context(), s.attempt(r, c))
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess accou
 		}
 		return fmt.Errorf("httpapi: renew session: %w", err)
 	}
-	accounts.PutSession(ctx, s.Sessions, sess)
+	accounts.PutLogin(ctx, s.Sessions, sess)
 	if wantsJSON(r) {
 		return writeJSON(w, http.StatusOK, userBody{User: sess.User})
 	}
@@ -172,9 +173,16 @@ func wantsJSON(r *http.Request) bool {
 type credentials struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	Remember bool   `json:"remember"` // "Keep me signed in"
 }
 
-// readCredentials reads {username, password} from JSON or a urlencoded form.
+// attempt is the login or registration c, from r's client.
+func (s *Server) attempt(r *http.Request, c credentials) accounts.Attempt {
+	return accounts.Attempt{Username: c.Username, Password: c.Password, Remember: c.Remember, IP: s.clientIP(r), UserAgent: r.UserAgent()}
+}
+
+// readCredentials reads {username, password, remember} from JSON or a
+// urlencoded form (remember=on).
 func readCredentials(w http.ResponseWriter, r *http.Request) (credentials, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxAccountBody)
 	var c credentials
@@ -189,6 +197,7 @@ func readCredentials(w http.ResponseWriter, r *http.Request) (credentials, error
 			return credentials{}, bodyError(err)
 		}
 		c.Username, c.Password = r.PostForm.Get("username"), r.PostForm.Get("password")
+		c.Remember = r.PostForm.Get("remember") == "on"
 	default:
 		return credentials{}, &Error{Status: http.StatusUnsupportedMediaType, Message: "send JSON or a form"}
 	}

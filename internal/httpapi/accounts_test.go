@@ -46,8 +46,8 @@ func TestAccountFlows(t *testing.T) {
 		}},
 		{"JSON failures", []step{
 			{method: "POST", path: "/account/register", json: alice("correct horse"), status: 200},
-			{method: "POST", path: "/account/register", json: `{"username":"ALICE","password":"another one"}`, status: 409, body: `{"error":"that username is taken"}`},
-			{method: "POST", path: "/account/register", json: `{"username":"carol","password":"short"}`, status: 400, body: `{"error":"Passwords have 8 to 1024 characters."}`},
+			{method: "POST", path: "/account/register", json: `{"username":"ALICE","password":"another password"}`, status: 409, body: `{"error":"that username is taken"}`},
+			{method: "POST", path: "/account/register", json: `{"username":"carol","password":"short"}`, status: 400, body: `{"error":"Passwords have 12 to 1024 characters."}`},
 			{method: "POST", path: "/account/register", json: `{"username":"a b c","password":"correct horse"}`, status: 400, body: `letters, digits`},
 			{method: "POST", path: "/account/login", json: alice("wrong password"), status: 401, body: `{"error":"invalid username or password"}`},
 			{method: "POST", path: "/account/login", json: `{"username":`, status: 400, body: "malformed"},
@@ -65,6 +65,7 @@ func TestAccountFlows(t *testing.T) {
 			{method: "GET", path: "/register", status: 200, body: dashboardHTML},
 			{method: "GET", path: "/healthz", status: 200},
 			{method: "GET", path: "/readyz", status: 200},
+			{method: "GET", path: "/metrics", status: 404, body: `{"error":"not found"}`}, // only on --metrics-addr
 			{method: "POST", path: "/account/logout", header: accept, status: 204},
 		}},
 	}
@@ -117,7 +118,7 @@ func TestConcurrentRegistrationsOverHTTP(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			body := fmt.Sprintf(`{"username":"racer","password":"password %d"}`, i)
+			body := fmt.Sprintf(`{"username":"racer","password":"password number %d"}`, i)
 			resp, err := env.browser(t).Post(env.url+"/account/register", "application/json", strings.NewReader(body))
 			if err != nil {
 				t.Error(err)

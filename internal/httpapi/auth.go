@@ -110,5 +110,7 @@ func (s *Server) authenticate(r *http.Request) (context.Context, accounts.User, 
 			return nil, accounts.User{}, fmt.Errorf("httpapi: save refreshed session: %w", err)
 		}
 	}
+	// For whatever outlives the request (the WebSocket): which login to watch.
+	ctx = accounts.WithLoginRef(ctx, accounts.LoginRef{AccountID: fresh.Tokens.AccountID, SessionID: accounts.SessionID(s.Sessions.Token(ctx))})
 	return accounts.WithUser(ctx, fresh.User), fresh.User, nil
 }

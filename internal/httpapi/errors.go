@@ -61,8 +61,14 @@ func statusOf(err error) (status int, msg string, retryAfter time.Duration) {
 		return http.StatusBadRequest, "invalid username or password format", 0
 	case errors.Is(err, accounts.ErrInvalidCredentials): // one message: no hint whether the name exists
 		return http.StatusUnauthorized, "invalid username or password", 0
+	case errors.Is(err, accounts.ErrUsernameLookalike):
+		return http.StatusConflict, "that username looks like one that is taken", 0
 	case errors.Is(err, accounts.ErrUsernameTaken):
 		return http.StatusConflict, "that username is taken", 0
+	case errors.Is(err, accounts.ErrWrongPassword): // not 401: the session is fine
+		return http.StatusForbidden, "wrong password", 0
+	case errors.Is(err, accounts.ErrNotFound):
+		return http.StatusNotFound, "not found", 0
 	case errors.Is(err, accounts.ErrUnauthenticated):
 		return http.StatusUnauthorized, "login required", 0
 	case errors.Is(err, accounts.ErrBusy):

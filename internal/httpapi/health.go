@@ -24,3 +24,9 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
+
+// notFound answers 404 {"error": "not found"}, for paths that exist only on
+// another listener.
+func notFound(w http.ResponseWriter, r *http.Request) error {
+	return &Error{Status: http.StatusNotFound, Message: "not found"}
+}

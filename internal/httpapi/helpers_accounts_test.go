@@ -44,7 +44,7 @@ func newAccountsEnv(t *testing.T, o accounts.Options, d Deps) *accountsEnv {
 		t.Fatal(err)
 	}
 	d.Accounts = svc
-	d.Sessions = accounts.NewSessionManager(rdb, false)
+	d.Sessions = accounts.NewSessionManager(rdb, d.HTTPS)
 	d.Web = http.FS(fstest.MapFS{"index.html": {Data: []byte(dashboardHTML)}})
 	srv := httptest.NewServer(New(d).Handler())
 	t.Cleanup(srv.Close)

@@ -7,13 +7,12 @@ import "net/http"
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 
-	// Open to all: probes, metrics and the dashboard's static files. They
-	// never touch the session, so they answer even when Redis does not.
+	// Open to all: probes and the dashboard's static files. They never
+	// touch the session, so they answer even when Redis does not. Metrics
+	// are served on --metrics-addr only; here they are not found.
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
-	if s.Metrics != nil {
-		mux.Handle("GET /metrics", s.Metrics)
-	}
+	mux.Handle("GET /metrics", s.handle(notFound))
 
 	// Accounts (internal/accounts): plain HTML forms may post to register
 	// and login, so they answer forms with redirects and JSON with JSON.
@@ -23,6 +22,11 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("POST /account/refresh", s.api(s.refresh))
 		mux.Handle("POST /account/logout", s.loadSession(s.handle(s.logout)))
 		mux.Handle("GET /account/me", s.api(s.me))
+		// The account page: each action asks for the password again.
+		mux.Handle("POST /account/password", s.api(s.changePassword))
+		mux.Handle("POST /account/logout-all", s.api(s.logoutAll))
+		mux.Handle("GET /account/sessions", s.api(s.listSessions))
+		mux.Handle("DELETE /account/sessions/{id}", s.api(s.endSession))
 	}
 
 	// Purchases: logged-in users only.

@@ -35,8 +35,6 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Feed reports the feed's mode and health.
 	Feed func(ctx context.Context) (feed.Status, error)
-	// Metrics serves Prometheus metrics.
-	Metrics http.Handler
 	// Web serves the built dashboard's files.
 	Web http.FileSystem
 	// Accounts logs users in and checks logins (*accounts.Service). Without
@@ -48,6 +46,9 @@ type Deps struct {
 	Origins []string
 	// TrustedProxies may set X-Forwarded-For (config TrustedProxies).
 	TrustedProxies []netip.Prefix
+	// HTTPS: the app is served over HTTPS (--secure-cookies), so browsers
+	// are told to use nothing else (Strict-Transport-Security).
+	HTTPS bool
 }
 
 // Server holds the routes' dependencies.

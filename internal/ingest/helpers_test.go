@@ -11,7 +11,7 @@ import (
 // DecodeAndNormalize exposes entry decoding to the external tests.
 func DecodeAndNormalize(t *testing.T, m redis.XMessage) purchases.Purchase {
 	t.Helper()
-	it, err := decodeEntry(m)
+	it, err := decodeFeedItem(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -109,22 +109,27 @@ func (p *Processor) Run(ctx context.Context) error {
 }
 
 // ReadOnce reads new entries (blocking up to Block for the first batch)
-// and stores them. While entries keep coming it goes on, each round trip
-// storing one batch and reading the next, up to maxBatchesPerRead batches.
-// It returns how many entries it handled. Batches that were read are stored
+// and stores them. While entries keep coming it goes on, storing a batch
+// and reading the next without waiting, up to maxBatchesPerRead batches.
+// It returns how many entries it handled. A batch that was read is stored
 // even if ctx ends meanwhile, so a shutdown leaves nothing pending.
 func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
-	msgs, err := p.read(ctx, p.rdb, p.opt.Block)
+	msgs, err := p.read(ctx, p.opt.Block)
 	if err != nil {
 		return 0, err
 	}
 	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	n := 0
-	for i := 0; len(msgs) > 0 && i < maxBatchesPerRead; i++ {
+	for i := 0; len(msgs) > 0; i++ {
 		n += len(msgs)
-		prefetch := ctx.Err() == nil && i+1 < maxBatchesPerRead
-		if msgs, err = p.handle(finish, msgs, prefetch); err != nil {
+		if err := p.handle(finish, msgs); err != nil {
+			return n, err
+		}
+		if ctx.Err() != nil || i+1 == maxBatchesPerRead {
+			break
+		}
+		if msgs, err = p.read(ctx, 0); err != nil {
 			return n, err
 		}
 	}
@@ -135,13 +140,8 @@ func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
 // gets to its upkeep.
 const maxBatchesPerRead = 50
 
-// read is one XREADGROUP of new entries; block 0 does not wait. On a
-// pipeline the result is only there after Exec: see readCmd.
-func (p *Processor) read(ctx context.Context, c redis.Cmdable, block time.Duration) ([]redis.XMessage, error) {
-	return readResult(p.readCmd(ctx, c, block))
-}
-
-func (p *Processor) readCmd(ctx context.Context, c redis.Cmdable, block time.Duration) *redis.XStreamSliceCmd {
+// read is one XREADGROUP of new entries; block 0 does not wait.
+func (p *Processor) read(ctx context.Context, block time.Duration) ([]redis.XMessage, error) {
 	args := &redis.XReadGroupArgs{
 		Group:    purchases.ConsumerGroup,
 		Consumer: p.opt.Consumer,
@@ -152,11 +152,7 @@ func (p *Processor) readCmd(ctx context.Context, c redis.Cmdable, block time.Dur
 	if block == 0 {
 		args.Block = -1 // go-redis: no BLOCK argument at all
 	}
-	return c.XReadGroup(ctx, args)
-}
-
-func readResult(cmd *redis.XStreamSliceCmd) ([]redis.XMessage, error) {
-	streams, err := cmd.Result()
+	streams, err := p.rdb.XReadGroup(ctx, args).Result()
 	if errors.Is(err, redis.Nil) {
 		return nil, nil
 	}
@@ -179,29 +175,27 @@ var errNoGroup = errors.New("consumer group missing")
 // handle stores a batch in one round trip: a pipeline of save scripts, each
 // of which also acknowledges its entry (see save.lua). An entry that cannot
 // be decoded is copied to the dead-letter stream and acknowledged, so
-// nothing is lost; one whose save failed stays pending for a retry. With
-// prefetch, the same round trip reads the next batch, which it returns.
-func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage, prefetch bool) ([]redis.XMessage, error) {
-	next, err := p.store(ctx, msgs, prefetch)
+// nothing is lost; one whose save failed stays pending for a retry.
+func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage) error {
+	err := p.store(ctx, msgs)
 	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
 		// Redis restarted and lost its script cache: load it, and try once
-		// more (the guard makes the repeat harmless). The batch prefetched
-		// by the first try was delivered to us: keep it.
+		// more (the guard makes the repeat harmless).
 		if err := purchases.LoadScript(ctx, p.rdb); err != nil {
-			return nil, err
+			return err
 		}
-		_, err = p.store(ctx, msgs, false)
+		err = p.store(ctx, msgs)
 	}
-	return next, err
+	return err
 }
 
 // store is one attempt at handle.
-func (p *Processor) store(ctx context.Context, msgs []redis.XMessage, prefetch bool) ([]redis.XMessage, error) {
+func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 	pipe := p.rdb.Pipeline()
 	saves := make([]*redis.Cmd, len(msgs))
 	var dead []string
 	for i, m := range msgs {
-		item, err := decodeEntry(m)
+		item, err := decodeFeedItem(m)
 		if err == nil {
 			saves[i], err = p.saver.QueueFromStream(ctx, pipe, purchases.Normalize(item), purchases.ConsumerGroup, m.ID)
 		}
@@ -214,18 +208,10 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage, prefetch b
 	if len(dead) > 0 {
 		pipe.XAck(ctx, purchases.Stream, purchases.ConsumerGroup, dead...)
 	}
-	var nextCmd *redis.XStreamSliceCmd
-	if prefetch {
-		nextCmd = p.readCmd(ctx, pipe, 0)
-	}
 	_, err := pipe.Exec(ctx)
-	var next []redis.XMessage
-	if nextCmd != nil {
-		next, _ = readResult(nextCmd) // an error here leaves nothing delivered
-	}
 	var replyErr redis.Error
 	if err != nil && (!errors.As(err, &replyErr) || redis.HasErrorPrefix(err, "NOSCRIPT")) {
-		return next, fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
+		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
 	}
 	stored := 0
 	for i, cmd := range saves {
@@ -240,11 +226,13 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage, prefetch b
 		stored += n
 	}
 	p.opt.Stored(stored)
-	return next, nil
+	return nil
 }
 
-// decodeEntry reads the feed item an entry carries.
-func decodeEntry(m redis.XMessage) (feed.Item, error) {
+// decodeFeedItem reads the feed item an entry of the purchases stream
+// carries: the feed's JSON in the field "item", with its purchase id in
+// "id".
+func decodeFeedItem(m redis.XMessage) (feed.Item, error) {
 	raw, _ := m.Values["item"].(string)
 	if raw == "" {
 		return feed.Item{}, errors.New("entry has no item field")

@@ -9,8 +9,8 @@ import (
 )
 
 // TestReadOnceStoresABacklogInOneCall: with more entries than one batch, a
-// ReadOnce stores them all (each round trip storing a batch and reading the
-// next), even when Redis first answers NOSCRIPT (its script cache empty).
+// ReadOnce stores them all (storing a batch, then reading the next), even
+// when Redis first answers NOSCRIPT (its script cache empty).
 func TestReadOnceStoresABacklogInOneCall(t *testing.T) {
 	ctx := context.Background()
 	rdb, pub := setup(t)

@@ -1,6 +1,3 @@
-// Package purchases keeps each purchase as a RedisJSON document indexed by
-// the Redis Query Engine, with top sellers in a sorted set and sales in two
-// time series, and answers the dashboard's questions about them.
 package purchases
 
 import (

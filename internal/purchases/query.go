@@ -2,6 +2,7 @@ package purchases
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,34 +15,54 @@ const (
 	maxWordRunes = 64
 )
 
+// Query is one search as FT.SEARCH takes it: the query text and the values
+// of the $parameters it names, which the engine reads as plain values,
+// never as query syntax.
+type Query struct {
+	Text   string
+	Params map[string]any
+}
+
+// countryParam is the parameter that carries the user's term to the
+// country tag clause; the words of a term read as a country (see
+// SearchQuery) go in countryParam+"head1".."head4" and "tail1".."tail4".
+const countryParam = "country"
+
 // maxCountryWords is the most words of a term read as a country name
 // ("Bosnia and Herzegovina", "Korea, Republic of").
 const maxCountryWords = 4
 
 // SearchQuery builds the Query Engine query for a user's search term. A
 // purchase matches when the folded words all appear in its artist, album or
-// item (the last word may be a prefix, as people type), or the term is its
-// buyer's country, or the term's first or last words are its country and the
-// other words match the text: "japan cassette" and "cassette japan" find
-// cassettes bought in Japan. The country's last word may be a prefix when it
-// ends the term. Nothing of the term is read as query syntax.
-func SearchQuery(term string) (string, error) {
+// item (the last word may be a prefix, as people type), or the term equals
+// its buyer's country, or the term's first or last words are its country and
+// the other words match the text: "japan cassette" and "cassette japan" find
+// cassettes bought in Japan. Nothing of the term is read as query syntax:
+// countries are parameters, and a text clause holds only the letters and
+// digits of the folded words (a parameter stands for one whole term and is
+// not substituted inside a "phrase", so the words cannot be parameters).
+func SearchQuery(term string) (Query, error) {
 	term = strings.TrimSpace(term)
 	if term == "" {
-		return "", fmt.Errorf("%w: term is required", ErrBadQuery)
+		return Query{}, fmt.Errorf("%w: term is required", ErrBadQuery)
 	}
 	if !utf8.ValidString(term) {
-		return "", fmt.Errorf("%w: term is not valid UTF-8", ErrBadQuery)
+		return Query{}, fmt.Errorf("%w: term is not valid UTF-8", ErrBadQuery)
 	}
 	if len(term) > maxTermBytes {
 		term = truncateUTF8(term, maxTermBytes)
 	}
+	q := Query{Params: map[string]any{}}
 	var alts []string
+	country := func(name, value string) string {
+		q.Params[name] = value
+		return "@country:{$" + name + "}"
+	}
 	if text := textClause(Fold(term), true); text != "" {
 		alts = append(alts, "@search_text:("+text+")")
 	}
-	if tag := countryClause(term, true); tag != "" {
-		alts = append(alts, tag)
+	if c := tagValue(term); c != "" {
+		alts = append(alts, country(countryParam, c))
 	}
 	words := strings.Fields(term)
 	if len(words) > maxWords {
@@ -50,38 +71,27 @@ func SearchQuery(term string) (string, error) {
 	for k := 1; k <= maxCountryWords && k < len(words); k++ {
 		// The country first, then the text, and the other way round. A
 		// country name has a letter in it.
-		first, rest := strings.Join(words[:k], " "), strings.Join(words[k:], " ")
-		if c, t := countryClause(first, false), textClause(Fold(rest), true); hasLetter(first) && t != "" {
-			alts = append(alts, "("+c+" @search_text:("+t+"))")
+		head, rest := tagValue(strings.Join(words[:k], " ")), strings.Join(words[k:], " ")
+		if t := textClause(Fold(rest), true); hasLetter(head) && t != "" {
+			alts = append(alts, "("+country(countryParam+"head"+strconv.Itoa(k), head)+" @search_text:("+t+"))")
 		}
 		n := len(words) - k
-		rest, last := strings.Join(words[:n], " "), strings.Join(words[n:], " ")
-		if t, c := textClause(Fold(rest), false), countryClause(last, true); hasLetter(last) && t != "" {
-			alts = append(alts, "(@search_text:("+t+") "+c+")")
+		rest, tail := strings.Join(words[:n], " "), tagValue(strings.Join(words[n:], " "))
+		if t := textClause(Fold(rest), false); hasLetter(tail) && t != "" {
+			alts = append(alts, "(@search_text:("+t+") "+country(countryParam+"tail"+strconv.Itoa(k), tail)+")")
 		}
 	}
 	if len(alts) == 0 {
-		return "", fmt.Errorf("%w: term has nothing to search for", ErrBadQuery)
+		return Query{}, fmt.Errorf("%w: term has nothing to search for", ErrBadQuery)
 	}
-	return strings.Join(alts, " | "), nil
+	if len(q.Params) == 0 {
+		q.Params = nil
+	}
+	q.Text = strings.Join(alts, " | ")
+	return q, nil
 }
 
 func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >= 0 }
-
-// countryClause matches the buyer's country to name; its last word may be a
-// prefix (three characters or more) when the user may still be typing it.
-func countryClause(name string, prefixLast bool) string {
-	tag := EscapeTag(name)
-	if tag == "" {
-		return ""
-	}
-	if last := name[strings.LastIndexFunc(name, unicode.IsSpace)+1:]; prefixLast &&
-		utf8.RuneCountInString(last) >= 3 && strings.HasSuffix(tag, EscapeTag(last)) && EscapeTag(last) == last {
-		// Only a last word of letters and digits: "japan*", never "x\-*".
-		tag += "*"
-	}
-	return "@country:{" + tag + "}"
-}
 
 // textClause turns folded words into query terms: runs of CJK characters
 // become exact phrases, other words plain terms, and the last word a prefix
@@ -116,20 +126,15 @@ func textClause(folded string, prefixLast bool) string {
 	return strings.Join(parts, " ")
 }
 
-// EscapeTag escapes a value for a TAG query ({...}): every character that is
-// not a letter or digit gets a backslash, so none is read as syntax.
-func EscapeTag(s string) string {
-	var b strings.Builder
-	for _, r := range s {
+// tagValue is the term as a tag value: without control characters and
+// U+FFFD, which no country name holds.
+func tagValue(s string) string {
+	return strings.Map(func(r rune) rune {
 		if r == utf8.RuneError || unicode.IsControl(r) {
-			continue
+			return -1
 		}
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+		return r
+	}, s)
 }
 
 func truncateRunes(s string, n int) string {

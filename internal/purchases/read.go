@@ -66,7 +66,7 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 
 // Recent returns the MaxResults most recent purchases.
 func (r *Reader) Recent(ctx context.Context) ([]Purchase, error) {
-	page, err := r.newest(ctx, "*", nil, false)
+	page, err := r.newest(ctx, Query{Text: "*"}, nil, false)
 	return page.Purchases, err
 }
 
@@ -84,17 +84,18 @@ var recentWindows = []time.Duration{15 * time.Minute, 6 * time.Hour}
 // as the first. Only the answer used is decoded: decoding a window's
 // documents to throw them away cost a search as much CPU as the rest of the
 // request.
-func (r *Reader) newest(ctx context.Context, query string, after *Cursor, paged bool) (Page, error) {
+func (r *Reader) newest(ctx context.Context, query Query, after *Cursor, paged bool) (Page, error) {
 	top, upper, skip := time.Now(), "+inf", 0
 	if after != nil {
 		top = time.UnixMicro(int64(after.Before * 1e6))
 		upper, skip = strconv.FormatFloat(after.Before, 'f', -1, 64), after.Skip
 	}
-	within := func(bounds string) string {
-		if query == "*" {
-			return bounds
+	within := func(bounds string) Query {
+		q := Query{Text: bounds, Params: query.Params}
+		if query.Text != "*" {
+			q.Text = "(" + query.Text + ") " + bounds
 		}
-		return "(" + query + ") " + bounds
+		return q
 	}
 	want := MaxResults
 	if paged {
@@ -123,15 +124,16 @@ func (r *Reader) newest(ctx context.Context, query string, after *Cursor, paged 
 
 // search runs one FT.SEARCH for the newest matches of query, skipping the
 // first offset.
-func (r *Reader) search(ctx context.Context, query string, offset, limit int) ([]redis.Document, error) {
-	res, err := r.rdb.FTSearchWithArgs(ctx, IndexAlias, query, &redis.FTSearchOptions{
+func (r *Reader) search(ctx context.Context, query Query, offset, limit int) ([]redis.Document, error) {
+	res, err := r.rdb.FTSearchWithArgs(ctx, IndexAlias, query.Text, &redis.FTSearchOptions{
 		SortBy:         []redis.FTSearchSortBy{{FieldName: "utc_date_raw", Desc: true}},
 		LimitOffset:    offset,
 		Limit:          limit,
+		Params:         query.Params,
 		DialectVersion: 2,
 	}).Result()
 	if err != nil {
-		return nil, fmt.Errorf("purchases: FT.SEARCH %q: %w", query, err)
+		return nil, fmt.Errorf("purchases: FT.SEARCH %q: %w", query.Text, err)
 	}
 	return res.Docs, nil
 }
@@ -159,9 +161,9 @@ type TopSellersChart struct {
 
 // TopSellers returns the n artists with the most sales in USD.
 func (r *Reader) TopSellers(ctx context.Context, n int) (TopSellersChart, error) {
-	zs, err := r.rdb.ZRevRangeWithScores(ctx, TopSellers, 0, int64(n-1)).Result()
+	zs, err := r.rdb.ZRangeArgsWithScores(ctx, redis.ZRangeArgs{Key: TopSellers, Start: 0, Stop: n - 1, Rev: true}).Result()
 	if err != nil {
-		return TopSellersChart{}, fmt.Errorf("purchases: ZREVRANGE %s: %w", TopSellers, err)
+		return TopSellersChart{}, fmt.Errorf("purchases: ZRANGE %s REV: %w", TopSellers, err)
 	}
 	chart := TopSellersChart{Labels: make([]string, 0, len(zs)), Series: make([]float64, 0, len(zs))}
 	for _, z := range zs {

@@ -12,8 +12,9 @@ import (
 
 // Why a client's socket ended, besides ErrSlowConsumer from the hub.
 var (
-	errGoingAway = errors.New("server shutting down")
-	errNoPong    = errors.New("no pong in time")
+	errGoingAway  = errors.New("server shutting down")
+	errNoPong     = errors.New("no pong in time")
+	errLoginEnded = errors.New("session ended")
 )
 
 // closeWait bounds how long a closing server waits for the peer to answer
@@ -22,8 +23,9 @@ const closeWait = time.Second
 
 // serve runs one client: a reader (the protocol needs one to answer pings
 // and notice a close) and the writer on this goroutine, which also pings.
-// It returns why the client ended, once both have stopped.
-func (h *Handler) serve(conn *websocket.Conn, sub *Subscription[frame]) error {
+// It returns why the client ended, once both have stopped; ended is closed
+// when the client's login ends (nil: never).
+func (h *Handler) serve(conn *websocket.Conn, sub *Subscription[*websocket.PreparedMessage], ended <-chan struct{}) error {
 	// A peer must answer each ping within PongTimeout; the reader's deadline
 	// is pushed back by every pong, so a silent peer (a closed laptop lid
 	// sends no FIN) ends the reader with a timeout.
@@ -34,7 +36,7 @@ func (h *Handler) serve(conn *websocket.Conn, sub *Subscription[frame]) error {
 	r := &reader{done: make(chan struct{})}
 	go r.run(conn)
 
-	reason := h.writeLoop(conn, sub, r)
+	reason := h.writeLoop(conn, sub, r, ended)
 	closeFor(conn, reason, r)
 	return reason
 }
@@ -67,7 +69,7 @@ func (r *reader) run(conn *websocket.Conn) {
 // writeLoop sends the welcome messages, then drains the queue and pings
 // every PingInterval, until the subscription ends, the handler shuts down,
 // or the reader stops (a close, an error, or no pong in time).
-func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[frame], r *reader) error {
+func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[*websocket.PreparedMessage], r *reader, ended <-chan struct{}) error {
 	for _, msg := range h.opts.Welcome() {
 		if err := h.write(conn, msg); err != nil {
 			return err
@@ -83,6 +85,8 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[frame], r *r
 			return sub.Err()
 		case <-h.closing:
 			return errGoingAway
+		case <-ended:
+			return errLoginEnded
 		default:
 		}
 		select {
@@ -90,6 +94,8 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[frame], r *r
 			return sub.Err()
 		case <-h.closing:
 			return errGoingAway
+		case <-ended:
+			return errLoginEnded
 		case <-r.done:
 			return r.err
 		case <-tick.C:
@@ -107,7 +113,7 @@ func (h *Handler) writeLoop(conn *websocket.Conn, sub *Subscription[frame], r *r
 
 // write sends one message; a peer that takes longer than WriteTimeout to
 // accept it is stuck, and the error ends the client.
-func (h *Handler) write(conn *websocket.Conn, msg frame) error {
+func (h *Handler) write(conn *websocket.Conn, msg *websocket.PreparedMessage) error {
 	if err := conn.SetWriteDeadline(time.Now().Add(h.opts.WriteTimeout)); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
@@ -118,7 +124,8 @@ func (h *Handler) write(conn *websocket.Conn, msg frame) error {
 }
 
 // closeFor closes the socket with the code that tells the browser what to
-// do: 1013 "try again later" after a drop, 1001 on shutdown, and waits a
+// do: 1013 "try again later" after a drop, 1001 on shutdown, 1008 once the
+// login has ended (the dashboard then asks to log in again), and waits a
 // moment for the peer's answering close frame. A peer that is gone or stuck
 // gets no handshake, which would only wait for it.
 func closeFor(conn *websocket.Conn, reason error, r *reader) {
@@ -128,6 +135,8 @@ func closeFor(conn *websocket.Conn, reason error, r *reader) {
 		code, text = websocket.CloseTryAgainLater, "slow consumer"
 	case errors.Is(reason, errGoingAway):
 		code, text = websocket.CloseGoingAway, "server shutting down"
+	case errors.Is(reason, errLoginEnded):
+		code, text = websocket.ClosePolicyViolation, "session ended"
 	}
 	switch {
 	case code != 0:

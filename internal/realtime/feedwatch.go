@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/beatsbyredis/beats/internal/feed"
 )
 
@@ -26,12 +28,19 @@ const (
 // not broadcast: the purchases themselves tell the clients that.
 type feedWatcher struct {
 	read  FeedStatus
-	out   broadcaster
+	hub   *Hub[*websocket.PreparedMessage]
 	every time.Duration
 	log   *slog.Logger
 
-	latest atomic.Pointer[[]byte] // the encoded {"feed": ...}; nil until the first read
+	latest atomic.Pointer[feedMessageOut] // nil until the first read
 	errs   atomic.Uint64
+}
+
+// feedMessageOut is the latest {"feed": ...} message, encoded and prepared
+// once for every client.
+type feedMessageOut struct {
+	json     []byte
+	prepared *websocket.PreparedMessage
 }
 
 func (w *feedWatcher) run(ctx context.Context) error {
@@ -46,13 +55,16 @@ func (w *feedWatcher) run(ctx context.Context) error {
 			w.errs.Add(1)
 			w.log.WarnContext(ctx, "realtime: reading the feed status failed", "err", err)
 		case err == nil:
-			if msg, err := json.Marshal(feedMessage{Feed: st}); err == nil {
-				w.latest.Store(&msg)
-				if !first && changed(last, st) {
-					w.out.Broadcast(msg)
-				}
-				last, first = st, false
+			out, err := encodeFeed(st)
+			if err != nil {
+				w.log.ErrorContext(ctx, "realtime: encode the feed status", "err", err)
+				break
 			}
+			w.latest.Store(out)
+			if !first && changed(last, st) {
+				w.hub.Broadcast(out.prepared)
+			}
+			last, first = st, false
 		}
 		select {
 		case <-ctx.Done():
@@ -84,10 +96,30 @@ func changed(a, b feed.Status) bool {
 		a.Since != b.Since || str(a.LastError) != str(b.LastError)
 }
 
+func encodeFeed(st feed.Status) (*feedMessageOut, error) {
+	msg, err := json.Marshal(feedMessage{Feed: st})
+	if err != nil {
+		return nil, err
+	}
+	pm, err := prepare(msg)
+	if err != nil {
+		return nil, err
+	}
+	return &feedMessageOut{json: msg, prepared: pm}, nil
+}
+
 // cached is the latest status message, or nil before the first read.
-func (w *feedWatcher) cached() []byte {
+func (w *feedWatcher) cached() *websocket.PreparedMessage {
 	if p := w.latest.Load(); p != nil {
-		return *p
+		return p.prepared
 	}
 	return nil
+}
+
+// cachedJSON is cached's JSON, for tests.
+func (w *feedWatcher) cachedJSON() string {
+	if p := w.latest.Load(); p != nil {
+		return string(p.json)
+	}
+	return ""
 }

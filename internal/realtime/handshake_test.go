@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -16,22 +17,31 @@ import (
 
 func TestOriginIsChecked(t *testing.T) {
 	rdb := redistest.New(t)
-	_, srv := startLive(t, Options{
-		Redis:          rdb,
-		TrustedOrigins: []string{"https://dash.example.com", "*.trusted.example", "[bad"},
-	})
+	trusted := []string{"https://dash.example.com", "*.trusted.example", "[bad"}
+	_, srv := startLive(t, Options{Redis: rdb, TrustedOrigins: trusted})
+	host := strings.TrimPrefix(srv.URL, "http://")
+	// Served over HTTPS (--secure-cookies, a TLS proxy in front): the page's
+	// own origin is https://, on the same host and port.
+	_, tls := startLive(t, Options{Redis: rdb, TrustedOrigins: trusted, HTTPS: true})
+	tlsHost := strings.TrimPrefix(tls.URL, "http://")
 	tests := []struct {
+		srv    *httptest.Server
 		origin string
 		want   int
 	}{
-		{"", http.StatusSwitchingProtocols}, // not a browser
-		{srv.URL, http.StatusSwitchingProtocols},
-		{"https://dash.example.com", http.StatusSwitchingProtocols},
-		{"https://a.trusted.example", http.StatusSwitchingProtocols},
-		{"http://dash.example.com", http.StatusForbidden}, // scheme is part of that origin
-		{"https://evil.example", http.StatusForbidden},
-		{"https://trusted.example.evil.example", http.StatusForbidden},
-		{"null", http.StatusForbidden},
+		{srv, "", http.StatusSwitchingProtocols}, // not a browser
+		{srv, srv.URL, http.StatusSwitchingProtocols},
+		{srv, "https://" + host, http.StatusForbidden}, // scheme, host and port: https is not this http page
+		{srv, "http://" + strings.Split(host, ":")[0] + ":1", http.StatusForbidden},
+		{srv, "http://localhost:" + strings.Split(host, ":")[1], http.StatusForbidden},
+		{srv, "https://dash.example.com", http.StatusSwitchingProtocols},
+		{srv, "https://a.trusted.example", http.StatusSwitchingProtocols},
+		{srv, "http://dash.example.com", http.StatusForbidden}, // scheme is part of that origin
+		{srv, "https://evil.example", http.StatusForbidden},
+		{srv, "https://trusted.example.evil.example", http.StatusForbidden},
+		{srv, "null", http.StatusForbidden},
+		{tls, "https://" + tlsHost, http.StatusSwitchingProtocols},
+		{tls, tls.URL, http.StatusForbidden}, // http:// on an https page
 	}
 	for _, tt := range tests {
 		t.Run(tt.origin, func(t *testing.T) {
@@ -41,7 +51,7 @@ func TestOriginIsChecked(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			conn, resp, err := websocket.Dial(ctx, wsURL(srv), &websocket.DialOptions{HTTPHeader: h})
+			conn, resp, err := websocket.Dial(ctx, wsURL(tt.srv), &websocket.DialOptions{HTTPHeader: h})
 			if conn != nil {
 				defer conn.CloseNow()
 			}
@@ -52,6 +62,22 @@ func TestOriginIsChecked(t *testing.T) {
 				t.Fatalf("status = %d (%v), want %d", resp.StatusCode, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestHostPort(t *testing.T) {
+	tests := []struct{ host, scheme, want string }{
+		{"Example.COM", "https", "example.com:443"},
+		{"example.com:443", "https", "example.com:443"},
+		{"example.com", "http", "example.com:80"},
+		{"example.com:8080", "http", "example.com:8080"},
+		{"[::1]:8080", "http", "[::1]:8080"},
+		{"[::1]", "https", "[::1]:443"},
+	}
+	for _, tt := range tests {
+		if got := hostPort(tt.host, tt.scheme); got != tt.want {
+			t.Errorf("hostPort(%q, %q) = %q; want %q", tt.host, tt.scheme, got, tt.want)
+		}
 	}
 }
 

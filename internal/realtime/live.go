@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
@@ -24,7 +25,7 @@ const (
 	// still gets at least ten updates a second.
 	maxHold = 100 * time.Millisecond
 	// minGap is the least time between two broadcasts of purchases (see
-	// tailer.pace).
+	// pacer.hold).
 	minGap = 25 * time.Millisecond
 )
 
@@ -37,9 +38,13 @@ type Options struct {
 
 	QueueSize      int      // messages waiting per client before a drop (DefaultQueueSize)
 	TrustedOrigins []string // see HandlerOptions.TrustedOrigins
-	// Owner and MaxPerOwner cap the sockets one user holds; see HandlerOptions.
+	// Owner and MaxPerOwner cap the sockets one user holds; Watch closes a
+	// socket when its login ends; HTTPS sets the page's own origin. See
+	// HandlerOptions.
 	Owner         func(*http.Request) string
 	MaxPerOwner   int
+	Watch         func(r *http.Request, end func()) (stop func())
+	HTTPS         bool
 	SnapshotEvery time.Duration
 	// SnapshotFreshness bounds the age of the cached snapshot a new client
 	// gets (default 5 s): the cache is rebuilt this often between broadcasts.
@@ -75,14 +80,12 @@ type Stats struct {
 type Live struct {
 	rdb     redis.UniversalClient
 	log     *slog.Logger
-	hub     *Hub[frame]
+	hub     *Hub[*websocket.PreparedMessage]
 	tail    *tailer
 	snaps   *snapshotter // nil without Options.Snapshots
 	handler *Handler
 
 	feed      *feedWatcher // nil without Options.Feed
-	feedFrame lastFrame    // the cached feed status's frame, for new clients
-	snapFrame lastFrame    // the cached snapshot's frame, for new clients
 	ready     chan struct{}
 	readyOnce sync.Once
 	running   atomic.Bool
@@ -97,25 +100,23 @@ func New(opts Options) *Live {
 	l := &Live{
 		rdb:   opts.Redis,
 		log:   log,
-		hub:   NewHub[frame](HubOptions{Logger: log}),
+		hub:   NewHub[*websocket.PreparedMessage](HubOptions{Logger: log}),
 		ready: make(chan struct{}),
 	}
 	l.tail = &tailer{
-		rdb:     opts.Redis,
-		stream:  purchases.LiveStream,
-		out:     framer{hub: l.hub, log: log},
-		log:     log,
-		block:   orDefault(opts.ReadBlock, DefaultReadBlock),
-		count:   tailBatch,
-		ready:   func() { l.readyOnce.Do(func() { close(l.ready) }) },
-		backlog: l.hub.Backlog,
-		minGap:  minGap,
-		maxHold: maxHold,
+		rdb:    opts.Redis,
+		stream: purchases.LiveStream,
+		out:    framer{hub: l.hub, log: log},
+		log:    log,
+		block:  orDefault(opts.ReadBlock, DefaultReadBlock),
+		count:  tailBatch,
+		ready:  func() { l.readyOnce.Do(func() { close(l.ready) }) },
+		pacer:  &pacer{backlog: l.hub.Backlog, minGap: minGap, maxHold: maxHold},
 	}
 	if opts.Snapshots != nil {
 		l.snaps = &snapshotter{
 			src:   opts.Snapshots,
-			out:   framer{hub: l.hub, log: log},
+			hub:   l.hub,
 			every: orDefault(opts.SnapshotEvery, DefaultSnapshotEvery),
 			fresh: orDefault(opts.SnapshotFreshness, defaultSnapshotFreshness),
 			log:   log,
@@ -124,7 +125,7 @@ func New(opts Options) *Live {
 	if opts.Feed != nil {
 		l.feed = &feedWatcher{
 			read:  opts.Feed,
-			out:   framer{hub: l.hub, log: log},
+			hub:   l.hub,
 			every: orDefault(opts.FeedEvery, defaultFeedEvery),
 			log:   log,
 		}
@@ -140,6 +141,8 @@ func New(opts Options) *Live {
 		Logger:         log,
 		Owner:          opts.Owner,
 		MaxPerOwner:    opts.MaxPerOwner,
+		Watch:          opts.Watch,
+		HTTPS:          opts.HTTPS,
 	})
 	return l
 }
@@ -203,24 +206,17 @@ func (l *Live) Stats() Stats {
 // welcome is what a new client gets first: the feed's status, then the
 // latest snapshot, so its charts are filled without waiting for the next
 // minute.
-func (l *Live) welcome() []frame {
-	var msgs []frame
-	add := func(what string, msg []byte, last *lastFrame) {
-		if msg == nil {
-			return
-		}
-		fr, err := last.of(msg)
-		if err != nil {
-			l.log.Error("realtime: prepare "+what, "err", err)
-			return
-		}
-		msgs = append(msgs, fr)
-	}
+func (l *Live) welcome() []*websocket.PreparedMessage {
+	var msgs []*websocket.PreparedMessage
 	if l.feed != nil {
-		add("feed status", l.feed.cached(), &l.feedFrame)
+		if st := l.feed.cached(); st != nil {
+			msgs = append(msgs, st)
+		}
 	}
 	if l.snaps != nil {
-		add("snapshot", l.snaps.cached(), &l.snapFrame)
+		if snap := l.snaps.cached(); snap != nil {
+			msgs = append(msgs, snap)
+		}
 	}
 	return msgs
 }

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
@@ -36,14 +38,17 @@ const (
 
 // snapshotter builds the charts snapshot once per period for all clients,
 // keeps the latest for clients that connect in between, and broadcasts it.
+// The snapshot is prepared once when it is built, like every message, so
+// the clients that connect between two snapshots (after a restart,
+// thousands at once) share its frame.
 type snapshotter struct {
 	src   Snapshots
-	out   broadcaster
+	hub   *Hub[*websocket.PreparedMessage]
 	every time.Duration // how often all clients get a snapshot
 	fresh time.Duration // how often the cached one is rebuilt in between
 	log   *slog.Logger
 
-	latest atomic.Pointer[[]byte] // the encoded snapshot; nil until the first build
+	latest atomic.Pointer[websocket.PreparedMessage] // nil until the first build
 	built  atomic.Uint64
 	errs   atomic.Uint64
 }
@@ -87,10 +92,14 @@ func (s *snapshotter) refresh(ctx context.Context, broadcast bool) error {
 	if err != nil {
 		return err
 	}
-	s.latest.Store(&msg)
+	pm, err := prepare(msg)
+	if err != nil {
+		return fmt.Errorf("realtime: prepare snapshot: %w", err)
+	}
+	s.latest.Store(pm)
 	s.built.Add(1)
 	if broadcast {
-		s.out.Broadcast(msg)
+		s.hub.Broadcast(pm)
 	}
 	return nil
 }
@@ -123,9 +132,4 @@ func (s *snapshotter) build(ctx context.Context) ([]byte, error) {
 }
 
 // cached is the latest snapshot, or nil before the first one is built.
-func (s *snapshotter) cached() []byte {
-	if p := s.latest.Load(); p != nil {
-		return *p
-	}
-	return nil
-}
+func (s *snapshotter) cached() *websocket.PreparedMessage { return s.latest.Load() }

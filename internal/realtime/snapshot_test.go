@@ -142,7 +142,7 @@ func TestFeedStatusChangeIsBroadcast(t *testing.T) {
 
 	set(feed.Status{Mode: "live", Running: true, Healthy: true, Since: 1000, LastSaleAt: &sale})
 	testwait.Until(t, 5*time.Second, "the new sale read", func() bool {
-		return strings.Contains(string(live.feed.cached()), `"lastSaleAt":5000`)
+		return strings.Contains(live.feed.cachedJSON(), `"lastSaleAt":5000`)
 	})
 	msg := "Bandcamp unreachable"
 	set(feed.Status{Mode: "live", Running: true, Healthy: false, Since: 9000, LastSaleAt: &sale, LastError: &msg})

@@ -33,11 +33,7 @@ type tailer struct {
 	block  time.Duration // one XREAD's wait; bounds how long a stop takes
 	count  int64         // entries per XREAD, so a backlog is sent in chunks
 	ready  func()        // called once the start position is known
-	// backlog reports how many clients still have a message queued (see
-	// pace); nil never holds a read.
-	backlog func() (waiting, total int)
-	minGap  time.Duration // the least time pace leaves between two broadcasts
-	maxHold time.Duration // the longest pace holds a read
+	pacer  *pacer        // holds reads while clients are busy; nil never holds
 
 	relayed atomic.Uint64 // purchases broadcast
 	errs    atomic.Uint64 // failed Redis calls, each retried
@@ -51,7 +47,7 @@ func (t *tailer) run(ctx context.Context) error {
 	lastID := ""
 	var lastBroadcast time.Time
 	for ctx.Err() == nil {
-		t.pace(ctx, lastBroadcast)
+		t.pacer.hold(ctx, lastBroadcast)
 		if lastID == "" {
 			id, err := t.startID(ctx)
 			if err != nil {
@@ -89,38 +85,6 @@ func (t *tailer) run(ctx context.Context) error {
 	return nil
 }
 
-// pacePoll is how often pace looks at the clients' queues.
-const pacePoll = 2 * time.Millisecond
-
-// pace holds the next read after a broadcast until the clients have taken
-// it from their queues (all but 1 %), and until minGap has passed since
-// it, but never longer than maxHold after it. With thousands of sockets
-// each broadcast costs a write per socket: reading again while the last
-// message is still being written queues messages behind each other, and
-// a broadcast per purchase (200 a second) spends the CPU on write calls.
-// Holding lets what arrives meanwhile go out as one message. In the fan-out
-// bench's floor (a server with no application in it) rounds back to back
-// and rounds 25–60 ms apart come out within the noise of each other with
-// thousands of clients, so minGap is 25 ms: it adds at most 25 ms, keeps
-// a broadcast per purchase (200 a second in the bench) down to 40, and a
-// server that receives nothing holds nothing.
-func (t *tailer) pace(ctx context.Context, lastBroadcast time.Time) {
-	if t.backlog == nil || lastBroadcast.IsZero() {
-		return
-	}
-	deadline := lastBroadcast.Add(t.maxHold)
-	for time.Now().Before(deadline) {
-		waiting, total := t.backlog()
-		if waiting <= total/100 {
-			_ = retry.Sleep(ctx, time.Until(lastBroadcast.Add(min(t.minGap, t.maxHold))))
-			return
-		}
-		if retry.Sleep(ctx, pacePoll) != nil {
-			return
-		}
-	}
-}
-
 // startID is the id of the newest entry, or 0-0 for an empty stream. It is
 // what "$" means, pinned down once: a "$" repeated after an error would skip
 // whatever arrived while Redis was unreachable.
@@ -139,7 +103,7 @@ func (t *tailer) startID(ctx context.Context) (string, error) {
 func (t *tailer) publish(ctx context.Context, entries []redis.XMessage) {
 	batch := make([]purchases.Purchase, 0, len(entries))
 	for _, e := range entries {
-		p, err := decodeEntry(e)
+		p, err := decodeLivePurchase(e)
 		if err != nil {
 			// A bad entry cannot get better by retrying: log it and move on.
 			t.log.WarnContext(ctx, "realtime: skipping stream entry", "stream", t.stream, "id", e.ID, "err", err)
@@ -166,12 +130,13 @@ func (t *tailer) publish(ctx context.Context, entries []redis.XMessage) {
 	t.out.Broadcast(msg)
 }
 
-// decodeEntry reads the "doc" field, the stored document, and the "id"
-// field, since the document leaves the id to its key. Decoding into
+// decodeLivePurchase reads the purchase an entry of the live stream
+// carries: the stored document in the field "doc", and the "id" field,
+// since the document leaves the id to its key. Decoding into
 // purchases.Purchase and encoding it again leaves out search_text, which is
 // internal to the index. Entries written before the id had its own field
 // carry it in the document.
-func decodeEntry(e redis.XMessage) (purchases.Purchase, error) {
+func decodeLivePurchase(e redis.XMessage) (purchases.Purchase, error) {
 	doc, ok := e.Values["doc"].(string)
 	if !ok {
 		return purchases.Purchase{}, errors.New(`no "doc" field`)

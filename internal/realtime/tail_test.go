@@ -115,14 +115,12 @@ func TestTailerHoldsReadsWhileClientsAreBusy(t *testing.T) {
 	var busy atomic.Bool
 	const gap = 400 * time.Millisecond
 	_, out := startTailer(t, rdb, func(tl *tailer) {
-		tl.maxHold = 2 * time.Second
-		tl.minGap = gap
-		tl.backlog = func() (int, int) {
+		tl.pacer = &pacer{maxHold: 2 * time.Second, minGap: gap, backlog: func() (int, int) {
 			if busy.Load() {
 				return 2, 100 // more than 1 % still have it queued
 			}
 			return 1, 100
-		}
+		}}
 	})
 	tests := []struct {
 		name  string
@@ -251,7 +249,7 @@ func blockedXRead(t *testing.T, rdb redis.UniversalClient) string {
 // TestDecodeEntry: the id comes from the entry's "id" field, since the
 // stored document leaves it to the key; entries written before that carry
 // it in the document.
-func TestDecodeEntry(t *testing.T) {
+func TestDecodeLivePurchase(t *testing.T) {
 	tests := []struct {
 		name   string
 		values map[string]any
@@ -261,9 +259,9 @@ func TestDecodeEntry(t *testing.T) {
 		{"older entry, id in the document", map[string]any{"doc": `{"id":"b-2","artist_name":"B"}`}, "b-2"},
 	}
 	for _, tt := range tests {
-		p, err := decodeEntry(redis.XMessage{ID: "1-0", Values: tt.values})
+		p, err := decodeLivePurchase(redis.XMessage{ID: "1-0", Values: tt.values})
 		if err != nil || p.ID != tt.wantID {
-			t.Errorf("%s: decodeEntry = %+v, %v; want id %q", tt.name, p, err, tt.wantID)
+			t.Errorf("%s: decodeLivePurchase = %+v, %v; want id %q", tt.name, p, err, tt.wantID)
 		}
 	}
 }

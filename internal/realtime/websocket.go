@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
@@ -36,10 +37,10 @@ const (
 
 // HandlerOptions configures a Handler; zero values take the defaults.
 type HandlerOptions struct {
-	Hub *Hub[frame] // where messages come from
+	Hub *Hub[*websocket.PreparedMessage] // where messages come from
 	// Welcome returns the messages a new client gets before anything else
 	// (the feed mode, the latest snapshot). Optional.
-	Welcome func() []frame
+	Welcome func() []*websocket.PreparedMessage
 	// QueueSize is how many messages may wait for one slow client before it
 	// is dropped.
 	QueueSize int
@@ -56,6 +57,14 @@ type HandlerOptions struct {
 	// one account cannot tie up the server's memory. Optional.
 	Owner       func(*http.Request) string
 	MaxPerOwner int
+	// Watch, when set, tells a socket when the login it was opened with ends
+	// (logout, password change, expiry...): it calls end once then, until
+	// stop; the socket is then closed with 1008. Optional.
+	Watch func(r *http.Request, end func()) (stop func())
+	// HTTPS: the page is served over HTTPS (directly or behind a TLS proxy),
+	// so its own origin is https://host. Without it, and without TLS on the
+	// connection, it is http://host.
+	HTTPS bool
 }
 
 // HandlerStats are the handler's counters.
@@ -88,10 +97,10 @@ type Handler struct {
 // NewHandler returns a Handler for opts.
 func NewHandler(opts HandlerOptions) *Handler {
 	if opts.Hub == nil {
-		opts.Hub = NewHub[frame](HubOptions{Logger: opts.Logger})
+		opts.Hub = NewHub[*websocket.PreparedMessage](HubOptions{Logger: opts.Logger})
 	}
 	if opts.Welcome == nil {
-		opts.Welcome = func() []frame { return nil }
+		opts.Welcome = func() []*websocket.PreparedMessage { return nil }
 	}
 	opts.QueueSize = orDefault(opts.QueueSize, DefaultQueueSize)
 	opts.PingInterval = orDefault(opts.PingInterval, DefaultPingInterval)
@@ -126,9 +135,9 @@ func NewHandler(opts HandlerOptions) *Handler {
 	return h
 }
 
-// checkOrigin lets through the page's own origin, the trusted ones, and
-// requests without an Origin (not a browser, so no cookie rides along
-// unasked).
+// checkOrigin lets through the page's own origin (same scheme, host and
+// port), the trusted ones, and requests without an Origin (not a browser,
+// so no cookie rides along unasked).
 func (h *Handler) checkOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
@@ -138,7 +147,11 @@ func (h *Handler) checkOrigin(r *http.Request) bool {
 	if err != nil || u.Host == "" {
 		return false
 	}
-	if strings.EqualFold(u.Host, r.Host) {
+	own := "http"
+	if r.TLS != nil || h.opts.HTTPS {
+		own = "https"
+	}
+	if strings.EqualFold(u.Scheme, own) && hostPort(u.Host, own) == hostPort(r.Host, own) {
 		return true
 	}
 	for _, p := range h.origins {
@@ -151,6 +164,20 @@ func (h *Handler) checkOrigin(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// hostPort is host[:port] in lower case with the scheme's default port
+// made explicit, so "Example.com" and "example.com:443" compare equal
+// under https.
+func hostPort(host, scheme string) string {
+	name, port, err := net.SplitHostPort(host)
+	if err != nil {
+		name, port = strings.Trim(host, "[]"), "80"
+		if scheme == "https" {
+			port = "443"
+		}
+	}
+	return net.JoinHostPort(strings.ToLower(name), port)
 }
 
 // handshakeError answers a refused handshake in JSON, like every other error.
@@ -203,6 +230,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Subscribe before reading the welcome messages: a snapshot broadcast in
 	// between then arrives through the queue instead of being missed.
 	sub := h.opts.Hub.Subscribe(h.opts.QueueSize)
+	ended, stopWatch := h.watch(r)
 	remote := r.RemoteAddr
 	// The request's context must not be used after a hijack; the client
 	// lives on its own, ended by the peer, a failure or Shutdown.
@@ -210,9 +238,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer h.leave(owner)
 		defer h.clients.Add(-1)
 		defer h.opts.Hub.Unsubscribe(sub)
-		reason := h.serve(conn, sub)
+		defer stopWatch()
+		reason := h.serve(conn, sub, ended)
 		h.log.Debug("realtime: client gone", "remote", remote, "reason", reason)
 	}()
+}
+
+// watch starts watching r's login (HandlerOptions.Watch): ended is closed
+// when it ends.
+func (h *Handler) watch(r *http.Request) (ended <-chan struct{}, stop func()) {
+	if h.opts.Watch == nil {
+		return nil, func() {}
+	}
+	ch := make(chan struct{})
+	var once sync.Once
+	stop = h.opts.Watch(r, func() { once.Do(func() { close(ch) }) })
+	return ch, stop
 }
 
 // Why enter refuses a client.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,7 +78,7 @@ func argText(a any) string {
 // appCall runs one of the app's functions against a client that records
 // the commands it issues. arg is the rest of the block's "app:" marker; cmds
 // are the block's own commands, for calls that take their input from them.
-type appCall func(ctx context.Context, rdb redis.UniversalClient, arg string, cmds [][]string) error
+type appCall func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, arg string, cmds [][]string) error
 
 // consumerPlaceholder names the app instance's consumer in listings; the
 // app names it after the instance.
@@ -86,34 +87,41 @@ const consumerPlaceholder = "<consumer>"
 // appCalls are the names an "app:" marker may use.
 var appCalls = map[string]appCall{
 	// GET /purchase/search?term=ARG
-	"search": func(ctx context.Context, rdb redis.UniversalClient, term string, _ [][]string) error {
+	"search": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, term string, _ [][]string) error {
 		_, _ = purchases.NewReader(rdb).Search(ctx, term)
 		return nil
 	},
+	// The last command of GET /purchase/search?term=ARG: the query over the
+	// whole index.
+	"search-all": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, term string, _ [][]string) error {
+		_, _ = purchases.NewReader(rdb).Search(ctx, term)
+		rec.cmds = rec.cmds[max(0, len(rec.cmds)-1):]
+		return nil
+	},
 	// GET /purchases
-	"recent": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+	"recent": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, _ [][]string) error {
 		_, _ = purchases.NewReader(rdb).Recent(ctx)
 		return nil
 	},
 	// GET /purchases/top-sellers (the top five)
-	"top-sellers": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+	"top-sellers": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, _ [][]string) error {
 		_, _ = purchases.NewReader(rdb).TopSellers(ctx, 5)
 		return nil
 	},
 	// GET /purchases/history[?bucket=ARG]
-	"history": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+	"history": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, arg string, _ [][]string) error {
 		q, err := bucketQuery(arg)
 		_, _ = purchases.NewReader(rdb).History(ctx, q)
 		return err
 	},
 	// GET /purchases/revenue[?bucket=ARG]
-	"revenue": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+	"revenue": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, arg string, _ [][]string) error {
 		q, err := bucketQuery(arg)
 		_, _ = purchases.NewReader(rdb).Revenue(ctx, q)
 		return err
 	},
 	// GET /purchases/by-country, since ARG (epoch seconds)
-	"by-country": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+	"by-country": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, arg string, _ [][]string) error {
 		since, err := strconv.ParseFloat(arg, 64)
 		if err != nil {
 			return fmt.Errorf("by-country wants the epoch seconds it counts from: %w", err)
@@ -122,11 +130,58 @@ var appCalls = map[string]appCall{
 		return nil
 	},
 	// The app's start: the index and its alias, the series, the group.
-	"create-index": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+	"create-index": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, _ [][]string) error {
 		_ = purchases.EnsureIndex(ctx, rdb)
 		return nil
 	},
-	"create-series": func(ctx context.Context, rdb redis.UniversalClient, arg string, _ [][]string) error {
+	// The index's FT.CREATE as the app sends it, under another name and
+	// prefix: "create-index-as tutorial:idx tutorial:purchase:".
+	"create-index-as": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, arg string, _ [][]string) error {
+		name, prefix, ok := strings.Cut(arg, " ")
+		if !ok {
+			return fmt.Errorf("create-index-as wants a name and a prefix, got %q", arg)
+		}
+		_ = purchases.EnsureIndex(ctx, rdb)
+		var create []string
+		for _, c := range rec.cmds {
+			if strings.EqualFold(c[0], "FT.CREATE") {
+				create = slices.Clone(c)
+			}
+		}
+		i := slices.Index(create, "PREFIX")
+		if create == nil || i < 0 || i+2 >= len(create) {
+			return fmt.Errorf("no FT.CREATE ... PREFIX 1 <prefix> among %q", rec.cmds)
+		}
+		create[1], create[i+2] = name, prefix
+		rec.cmds = [][]string{create}
+		return nil
+	},
+	// The document the app stores for each purchase the block writes with
+	// JSON.SET <key> $ <document>: the block's document is decoded as the
+	// API reads one, and stored again through the save script.
+	"document": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, cmds [][]string) error {
+		var out [][]string
+		for _, c := range cmds {
+			if len(c) != 4 || !strings.EqualFold(c[0], "JSON.SET") || c[2] != "$" {
+				return fmt.Errorf("document wants JSON.SET <key> $ <document>, got %q", c)
+			}
+			p, err := purchases.DecodeDocument(c[3])
+			if err != nil {
+				return fmt.Errorf("document %s: %w", c[1], err)
+			}
+			p.ID = "tutorial"
+			rec.cmds = nil
+			_, _ = purchases.NewSaver(rdb, retention).Save(ctx, p)
+			if len(rec.cmds) != 1 {
+				return fmt.Errorf("saving %s sent %q, want one EVALSHA", c[1], rec.cmds)
+			}
+			n, _ := strconv.Atoi(rec.cmds[0][2])
+			out = append(out, []string{"JSON.SET", c[1], "$", rec.cmds[0][3+n]})
+		}
+		rec.cmds = out
+		return nil
+	},
+	"create-series": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, arg string, _ [][]string) error {
 		ms, err := strconv.ParseInt(arg, 10, 64)
 		if err != nil {
 			return fmt.Errorf("create-series wants the retention in ms: %w", err)
@@ -134,22 +189,23 @@ var appCalls = map[string]appCall{
 		_ = purchases.EnsureSeries(ctx, rdb, ms)
 		return nil
 	},
-	"create-group": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+	"create-group": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, _ [][]string) error {
 		_ = ingest.EnsureGroup(ctx, rdb)
 		return nil
 	},
 	// The pipeline's consumer: one read of new entries, and the reclaim of
 	// entries a dead consumer left pending.
-	"read-group": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+	"read-group": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, _ [][]string) error {
 		_, _ = processor(rdb).ReadOnce(ctx)
 		return nil
 	},
-	"reclaim": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+	"reclaim": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, _ [][]string) error {
 		_, _ = processor(rdb).Reclaim(ctx)
 		return nil
 	},
-	// The feed publishing the block's own item, as Publisher does.
-	"publish": func(ctx context.Context, rdb redis.UniversalClient, _ string, cmds [][]string) error {
+	// The feed publishing the block's own item, as Publisher does: the
+	// block's id must be the one the app computes for the item.
+	"publish": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, cmds [][]string) error {
 		if len(cmds) != 1 {
 			return fmt.Errorf("publish wants one XADD, got %d commands", len(cmds))
 		}
@@ -160,7 +216,7 @@ var appCalls = map[string]appCall{
 		return ingest.NewPublisher(rdb).Publish(ctx, feed.Sale{UTCDate: item.UTCDate, Items: []feed.Item{item}})
 	},
 	// The feed's lease, as /feed/status reads it.
-	"lease": func(ctx context.Context, rdb redis.UniversalClient, _ string, _ [][]string) error {
+	"lease": func(ctx context.Context, rdb redis.UniversalClient, rec *recorder, _ string, _ [][]string) error {
 		_, _, _ = ingest.Holder(ctx, rdb)
 		return nil
 	},
@@ -181,8 +237,8 @@ func bucketQuery(arg string) (purchases.HistoryQuery, error) {
 	return purchases.HistoryQuery{BucketMS: ms}, nil
 }
 
-// xaddItem reads the feed item an XADD of the stream carries in its id and
-// item fields.
+// xaddItem reads the feed item an XADD of the stream carries in its item
+// field (without its id: the publisher computes that).
 func xaddItem(args []string) (feed.Item, error) {
 	star := -1
 	for i, a := range args {
@@ -202,12 +258,14 @@ func xaddItem(args []string) (feed.Item, error) {
 	if err := json.Unmarshal([]byte(fields["item"]), &it); err != nil {
 		return feed.Item{}, fmt.Errorf("XADD item: %w", err)
 	}
-	it.ID = fields["id"]
 	return it, nil
 }
 
 // captureApp runs the call a marker names and returns the commands issued.
+// A marker that ends in "on INDEX" stands for the same commands sent to the
+// index INDEX instead of the app's (a page's scratch index).
 func captureApp(marker string, cmds [][]string) ([][]string, error) {
+	marker, index, onIndex := strings.Cut(marker, " on ")
 	name, arg, _ := strings.Cut(marker, " ")
 	call, ok := appCalls[name]
 	if !ok {
@@ -219,21 +277,29 @@ func captureApp(marker string, cmds [][]string) ([][]string, error) {
 	rdb.AddHook(rec)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := call(ctx, rdb, strings.TrimSpace(arg), cmds); err != nil {
+	if err := call(ctx, rdb, rec, strings.TrimSpace(arg), cmds); err != nil {
 		return nil, err
+	}
+	if onIndex {
+		for _, c := range rec.cmds {
+			if len(c) > 1 && c[1] == purchases.IndexAlias {
+				c[1] = strings.TrimSpace(index)
+			}
+		}
 	}
 	return rec.cmds, nil
 }
 
 // sameCommand compares a block's command with the app's: equal arguments,
 // a keyword the page writes in capitals matching the app's lower case, JSON
-// arguments (the feed item of an XADD) equal as feed items, and a time
-// placeholder such as <15 minutes ago> standing for the epoch seconds the
-// app computes.
+// arguments equal as JSON (the feed item of an XADD as feed items), and a
+// time placeholder such as <15 minutes ago> standing for the epoch seconds
+// the app computes.
 func sameCommand(page, app []string) bool {
 	if len(page) != len(app) {
 		return false
 	}
+	page, app = paramsInOrder(page), paramsInOrder(app)
 	for i := range page {
 		p, a := page[i], app[i]
 		switch {
@@ -241,6 +307,7 @@ func sameCommand(page, app []string) bool {
 		case strings.Contains(p, " ago>") && timePlaceholders(p).MatchString(a):
 		case strings.EqualFold(p, a) && p == strings.ToUpper(p):
 		case i > 0 && page[i-1] == "item" && sameItem(p, a):
+		case strings.HasPrefix(p, "{") && sameJSON(p, a):
 		default:
 			return false
 		}
@@ -248,8 +315,39 @@ func sameCommand(page, app []string) bool {
 	return true
 }
 
+// paramsInOrder returns cmd with the name-value pairs after PARAMS sorted by
+// name: go-redis writes them in its map's order, RedisInsight takes any.
+func paramsInOrder(cmd []string) []string {
+	i := slices.Index(cmd, "PARAMS")
+	if i < 0 || i+1 >= len(cmd) {
+		return cmd
+	}
+	n, err := strconv.Atoi(cmd[i+1])
+	if err != nil || n%2 != 0 || i+2+n > len(cmd) {
+		return cmd
+	}
+	pairs := make([][2]string, 0, n/2)
+	for j := i + 2; j < i+2+n; j += 2 {
+		pairs = append(pairs, [2]string{cmd[j], cmd[j+1]})
+	}
+	slices.SortFunc(pairs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	out := slices.Clone(cmd)
+	for k, p := range pairs {
+		out[i+2+2*k], out[i+3+2*k] = p[0], p[1]
+	}
+	return out
+}
+
 func sameItem(a, b string) bool {
 	var x, y feed.Item
+	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func sameJSON(a, b string) bool {
+	var x, y any
 	if json.Unmarshal([]byte(a), &x) != nil || json.Unmarshal([]byte(b), &y) != nil {
 		return false
 	}

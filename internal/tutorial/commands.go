@@ -139,20 +139,48 @@ func CommentCuts(text string) []string {
 	return cut
 }
 
-// refusedPrefixes are the commands RedisInsight's Workbench refuses to run:
-// those it does not support and the blocking ones. It compares the start
-// of the lower-cased command line, as these do.
-var refusedPrefixes = []string{
-	"monitor", "subscribe", "psubscribe", "ssubscribe", "sync", "psync", "script debug", "hello 3",
-	"blpop", "brpop", "blmove", "brpoplpush", "bzpopmin", "bzpopmax", "xread", "xreadgroup",
-}
+// What RedisInsight refuses, from its source (github.com/redis/RedisInsight
+// at 602971420b41, 2026-08-21). Both compare the start of the lower-cased
+// command line, so XREADGROUP is refused with or without BLOCK.
+//
+// The Workbench (the editor where a tutorial's Run buttons send their
+// commands) refuses workbenchRefused: redisinsight/api/src/modules/workbench/
+// workbench.service.ts, findCommandInBlackList, joins
+// modules/workbench/utils/getUnsupportedCommands.ts
+// (WorkbenchToolUnsupportedCommands) and utils/cli-helper.ts
+// (CliToolBlockingCommands, the blocking commands).
+//
+// The CLI (the ">_ CLI" panel at the bottom of the window) refuses only
+// cliRefused: modules/cli/utils/getUnsupportedCommands.ts
+// (CliToolUnsupportedCommands). It runs the blocking commands, so a page
+// asks the reader to type XREADGROUP and XREAD there.
+var (
+	blockingCommands = []string{"blpop", "brpop", "blmove", "brpoplpush", "bzpopmin", "bzpopmax", "xread", "xreadgroup"}
+	cliRefused       = []string{"monitor", "subscribe", "psubscribe", "ssubscribe", "sync", "psync", "script debug", "hello 3"}
+	workbenchRefused = append(append([]string{"select"}, cliRefused...), blockingCommands...)
+)
 
 // Refused returns the Workbench's reason to refuse a command line, or "".
 func Refused(line string) string {
+	if p := refusedBy(workbenchRefused, line); p != "" {
+		return fmt.Sprintf("RedisInsight's Workbench refuses %s (unsupported or blocking)", strings.ToUpper(p))
+	}
+	return ""
+}
+
+// RefusedInCLI returns the CLI's reason to refuse a command line, or "".
+func RefusedInCLI(line string) string {
+	if p := refusedBy(cliRefused, line); p != "" {
+		return fmt.Sprintf("RedisInsight's CLI refuses %s", strings.ToUpper(p))
+	}
+	return ""
+}
+
+func refusedBy(prefixes []string, line string) string {
 	lower := strings.ToLower(strings.TrimSpace(line))
-	for _, p := range refusedPrefixes {
+	for _, p := range prefixes {
 		if strings.HasPrefix(lower, p) {
-			return fmt.Sprintf("RedisInsight's Workbench refuses %s (unsupported or blocking)", strings.ToUpper(p))
+			return p
 		}
 	}
 	return ""

@@ -60,20 +60,27 @@ func TestCommentCuts(t *testing.T) {
 
 func TestRefused(t *testing.T) {
 	cases := []struct {
-		line    string
-		refused bool
+		line           string
+		workbench, cli bool // refused there
 	}{
-		{"XREADGROUP GROUP g c STREAMS s >", true},
-		{"xread COUNT 1 STREAMS s 0", true},
-		{"BLPOP l 0", true},
-		{"MONITOR", true},
-		{"XRANGE s - +", false},
-		{"XINFO GROUPS s", false},
-		{"FT.SEARCH i *", false},
+		{"XREADGROUP GROUP g c STREAMS s >", true, false},
+		{"XREADGROUP GROUP g c COUNT 2 STREAMS s >", true, false},
+		{"xread COUNT 1 STREAMS s 0", true, false},
+		{"BLPOP l 0", true, false},
+		{"SELECT 1", true, false},
+		{"MONITOR", true, true},
+		{"SUBSCRIBE ch", true, true},
+		{"HELLO 3", true, true},
+		{"XRANGE s - +", false, false},
+		{"XINFO GROUPS s", false, false},
+		{"FT.SEARCH i *", false, false},
 	}
 	for _, c := range cases {
-		if got := Refused(c.line) != ""; got != c.refused {
-			t.Errorf("Refused(%q) = %v, want %v", c.line, got, c.refused)
+		if got := Refused(c.line) != ""; got != c.workbench {
+			t.Errorf("Refused(%q) = %v, want %v", c.line, got, c.workbench)
+		}
+		if got := RefusedInCLI(c.line) != ""; got != c.cli {
+			t.Errorf("RefusedInCLI(%q) = %v, want %v", c.line, got, c.cli)
 		}
 	}
 }

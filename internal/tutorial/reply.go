@@ -6,9 +6,10 @@ import (
 )
 
 // HasData reports whether a (RESP2) reply to the command named name shows
-// the reader something: not nil, an empty string or list, a zero count, a
-// search or aggregation without rows, a SCAN page without keys, the type
-// "none" of a missing key, or JSON whose arrays and objects hold nothing.
+// the reader something: not nil, an empty string or list, a zero count
+// (though rank 0 is the top), a search or aggregation without rows, a SCAN
+// page without keys, the type "none" of a missing key, or JSON whose arrays
+// and objects hold nothing.
 func HasData(name string, reply any) bool {
 	list, isList := reply.([]any)
 	switch strings.ToUpper(name) {
@@ -22,6 +23,9 @@ func HasData(name string, reply any) bool {
 		// a missing key's type is "none"
 		s, _ := reply.(string)
 		return s != "" && s != "none"
+	case "ZRANK", "ZREVRANK":
+		// rank 0 is the top; a missing member is nil
+		return reply != nil
 	}
 	switch v := reply.(type) {
 	case nil:

@@ -35,6 +35,8 @@ func TestHasData(t *testing.T) {
 		{"JSON null", "JSON.GET", `[null]`, false},
 		{"JSON zero is data", "JSON.GET", `[0]`, true},
 		{"text starting with a bracket", "GET", "[not json", true},
+		{"top rank", "ZREVRANK", int64(0), true},
+		{"rank of a missing member", "ZRANK", nil, false},
 	}
 	for _, c := range cases {
 		if got := HasData(c.command, c.reply); got != c.want {

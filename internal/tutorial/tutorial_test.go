@@ -8,32 +8,32 @@
 //     labels) and links every page, each once, and only files that exist.
 //   - TestBlocksFollowTheConventions: every runnable block has a label and
 //     documented run parameters, parses, survives RedisInsight's comment
-//     removal and quoting intact, is not refused by the Workbench, and uses
-//     only known placeholders and markers.
+//     removal and quoting intact, is not refused by the Workbench (a block
+//     for the CLI is refused there and runs in the CLI), and uses only known
+//     placeholders, markers and steps.
+//   - TestListingsAreChecked: every block that lists commands without a Run
+//     button is marked as the app's commands (app:), the save script's
+//     (script:) or the reader's, typed into the CLI (cli).
 //   - TestBlocksAreTheAppsCommands: a block marked <!-- app: NAME ARGS -->
 //     holds exactly the commands the app issues for NAME (recorded with a
 //     go-redis hook), so a change in the app's queries fails here.
-//   - TestSaveScriptListing: the listing marked <!-- script: save.lua -->
-//     names the commands of the save script, in order.
+//   - TestScriptListings: a listing marked <!-- script: save.lua -->
+//     holds exactly the commands the save script sends, with their
+//     arguments (recorded by running the script), in order.
 //   - TestKeysAreExplained: every key name the app declares (in
 //     internal/purchases/keys.go, internal/accounts/keys.go and
 //     ingest.LeaseKey) appears on the overview page, so a rename fails here.
-//   - TestTutorialRunsAgainstTheApp: fills a fresh Redis Stack through the
-//     app's own pipeline and accounts (see fill), then runs every command of
-//     every page in order. It fails when a command errors, when a block
-//     marked <!-- returns data --> answers with nothing, when a command
-//     writes to the app's keys without run_confirmation=true, or when a
-//     placeholder's value was not shown by an earlier command on its page.
+//   - TestEveryPageRunsAlone: for each page, and for each feed a reader's
+//     app may run (the recorded feed, the synthetic one), starts the app on
+//     an empty Redis Stack, lets it store its first purchases, then does
+//     what the page asks the reader to do and runs its commands in order.
+//     It fails when a command errors, when a block marked
+//     <!-- returns data --> answers with nothing, when a command writes
+//     anything but scratch keys (tutorial:*), when a placeholder's value was
+//     not shown by an earlier command of the page, or when the page leaves
+//     scratch keys behind. No page depends on another.
 //
-// Block conventions, also described in doc.go and on the overview page:
-//
-//   - <!-- returns data --> on the line(s) right above a block's fence: each
-//     of its commands must answer with data (see tutorial.HasData).
-//   - <!-- app: NAME ARGS -->: the block is the app's command (see appCalls).
-//   - Placeholders <id>, <entry-id>, <user-id>, <session-id> and
-//     <account-id> in runnable blocks stand for a value the reader copies
-//     from an earlier command's output ("replace <id> with an id from the
-//     previous command"); the test substitutes a real one (see fill).
+// The conventions themselves are described in doc.go.
 package tutorial_test
 
 import (
@@ -41,28 +41,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
-	"github.com/beatsbyredis/beats/internal/redistest"
 	"github.com/beatsbyredis/beats/internal/tutorial"
 )
 
 const tutorialDir = "../../tutorial"
-
-// placeholders are the values a reader copies; fill provides them.
-var placeholders = []string{"id", "entry-id", "user-id", "session-id", "account-id"}
-
-var placeholderRE = regexp.MustCompile(`<([a-z][a-z-]*)>`)
-
-// confirmedWrites are the app's own writes a page may show runnable, in a
-// block that asks for confirmation: the feed's XADD and the pipeline's XACK.
-var confirmedWrites = []string{"XADD", "XACK"}
-
-// scratchPrefix starts the keys pages may write freely.
-const scratchPrefix = "tutorial:"
 
 type page struct {
 	name   string
@@ -128,26 +113,35 @@ func TestBlocksFollowTheConventions(t *testing.T) {
 // blockProblems lists what breaks the conventions in one block.
 func blockProblems(b tutorial.Block) []error {
 	var errs []error
+	_, cli := b.Marker("cli")
 	for _, m := range b.Markers {
 		name, arg, _ := strings.Cut(m, " ")
 		switch {
 		case m == "returns data":
-			if !b.Runnable() {
-				errs = append(errs, errors.New("only a runnable block can promise data"))
+			if !b.Runnable() && !cli {
+				errs = append(errs, errors.New("only a block the reader runs can promise data"))
+			}
+		case m == "cli":
+			if b.Runnable() {
+				errs = append(errs, errors.New("a block typed into the CLI has no Run button: make it a text block"))
 			}
 		case name == "app:":
 			if call, _, _ := strings.Cut(arg, " "); appCalls[call] == nil {
 				errs = append(errs, fmt.Errorf("marker %q: unknown app call", m))
 			}
 		case name == "script:":
+		case name == "step:":
+			if steps[arg] == nil {
+				errs = append(errs, fmt.Errorf("marker %q: unknown step", m))
+			}
 		default:
-			errs = append(errs, fmt.Errorf("unknown marker %q (want returns data, app: or script:)", m))
+			errs = append(errs, fmt.Errorf("unknown marker %q (want returns data, app:, script:, cli or step:)", m))
 		}
 	}
-	if !b.Runnable() {
+	if !b.Runnable() && !cli {
 		return errs
 	}
-	if b.Label == "" {
+	if b.Runnable() && b.Label == "" {
 		errs = append(errs, errors.New("a redis block needs a label, its button's text"))
 	}
 	if _, err := tutorial.ParseParams(b.Params); err != nil {
@@ -163,6 +157,9 @@ func blockProblems(b tutorial.Block) []error {
 	if len(lines) == 0 {
 		errs = append(errs, errors.New("no command"))
 	}
+	if cli && strings.Count(strings.TrimSpace(b.Text), "\n") != len(lines)-1 {
+		errs = append(errs, errors.New("the CLI takes one line per command: do not continue a command on the next line"))
+	}
 	for _, line := range lines {
 		if _, err := tutorial.SplitArgs(line); err != nil {
 			errs = append(errs, fmt.Errorf("%q: %w", line, err))
@@ -170,12 +167,17 @@ func blockProblems(b tutorial.Block) []error {
 		for _, issue := range tutorial.Portability(line) {
 			errs = append(errs, fmt.Errorf("%q: %s", line, issue))
 		}
-		if why := tutorial.Refused(line); why != "" {
-			errs = append(errs, fmt.Errorf("%q: %s; show it in a text block", line, why))
+		switch why := tutorial.Refused(line); {
+		case b.Runnable() && why != "":
+			errs = append(errs, fmt.Errorf("%q: %s; ask the reader to type it into the CLI (<!-- cli --> on a text block)", line, why))
+		case cli && why == "":
+			errs = append(errs, fmt.Errorf("%q: the Workbench runs it; make the block a redis block", line))
+		case cli && tutorial.RefusedInCLI(line) != "":
+			errs = append(errs, fmt.Errorf("%q: %s", line, tutorial.RefusedInCLI(line)))
 		}
 		for _, m := range placeholderRE.FindAllStringSubmatch(line, -1) {
-			if !slices.Contains(placeholders, m[1]) {
-				errs = append(errs, fmt.Errorf("%q: unknown placeholder %s (known: %v)", line, m[0], placeholders))
+			if placeholders[m[1]] == nil {
+				errs = append(errs, fmt.Errorf("%q: unknown placeholder %s", line, m[0]))
 			}
 		}
 	}
@@ -199,19 +201,22 @@ func blockArgs(b tutorial.Block) ([][]string, error) {
 	return cmds, nil
 }
 
-func TestTutorialRunsAgainstTheApp(t *testing.T) {
+func TestEveryPageRunsAlone(t *testing.T) {
 	_, pages := loadTutorial(t)
-	rdb := redistest.New(t)
-	values := fill(t, rdb)
-	r := runner{rdb: rdb, values: values, writes: map[string]bool{}}
-	for _, p := range pages {
-		t.Run(strings.TrimSuffix(p.name, ".md"), func(t *testing.T) {
-			var shown []string // what the page's commands answered so far
-			for _, b := range p.blocks {
-				if b.Runnable() {
-					shown = r.runBlock(t, b, shown)
+	for _, f := range feeds {
+		for _, p := range pages {
+			t.Run(f.name+"/"+strings.TrimSuffix(p.name, ".md"), func(t *testing.T) {
+				t.Parallel()
+				reader := startApp(t, f.args, f.stored)
+				newRunner(reader).runPage(t, p)
+				left, err := leftovers(t.Context(), reader.rdb)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-		})
+				if len(left) > 0 {
+					t.Errorf("the page leaves %v behind: delete the scratch keys it makes", left)
+				}
+			})
+		}
 	}
 }

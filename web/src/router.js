@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import LoginPage from './pages/LoginPage.vue'
 import RegisterPage from './pages/RegisterPage.vue'
 import DashboardPage from './pages/DashboardPage.vue'
+import AccountPage from './pages/AccountPage.vue'
 import { useSession } from './composables/useSession.js'
 import { preloadCharts } from './lib/lazyChart.js'
 
@@ -9,6 +10,7 @@ const routes = [
   { path: '/', name: 'dashboard', component: DashboardPage, meta: { requiresAuth: true, title: 'Dashboard' } },
   { path: '/login', name: 'login', component: LoginPage, meta: { title: 'Sign in' } },
   { path: '/register', name: 'register', component: RegisterPage, meta: { title: 'Create an account' } },
+  { path: '/account', name: 'account', component: AccountPage, meta: { requiresAuth: true, title: 'Your account' } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ]
 

@@ -114,10 +114,17 @@ export function nextCursor(link) {
 }
 
 export const api = {
-  login: (username, password) => request('POST', '/account/login', { body: { username, password } }),
-  register: (username, password) => request('POST', '/account/register', { body: { username, password } }),
+  login: (username, password, remember = false) =>
+    request('POST', '/account/login', { body: { username, password, remember } }),
+  register: (username, password, remember = false) =>
+    request('POST', '/account/register', { body: { username, password, remember } }),
   logout: () => request('POST', '/account/logout', { body: {} }),
   me: () => request('GET', '/account/me'),
+  changePassword: (current, next) => request('POST', '/account/password', { body: { current, new: next } }),
+  logoutAll: (password) => request('POST', '/account/logout-all', { body: { password } }),
+  sessions: async () => asArray((await request('GET', '/account/sessions'))?.sessions),
+  endSession: (id, password) =>
+    request('DELETE', `/account/sessions/${encodeURIComponent(id)}`, { body: { password } }),
   feedStatus: () => request('GET', '/feed/status'),
   recentPurchases: async () => asArray(await request('GET', '/purchases')),
   search: async (term, signal) => asArray(await request('GET', '/purchase/search', { query: { term }, signal })),
