@@ -206,7 +206,7 @@ func TestLiveListSearchWallAndOutage(t *testing.T) {
 			}
 			if err := chromedp.Do(ctx,
 				chromedp.WaitVisible(tid("search-input")),
-				chromedp.SendKeys(tid("search-input"), "united"),
+				chromedp.SendKeys(tid("search-input"), "United States"),
 			); err != nil {
 				return err
 			}
