@@ -2,13 +2,18 @@ import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import worldMap from './build/world-map-plugin.js'
+import precompress from './build/precompress-plugin.js'
+import purgeBootstrap from './build/purge-bootstrap.js'
 
 // The Go server (`make run`) listens here; `npm run dev` proxies the API to it.
 const backend = process.env.BEATS_BACKEND || 'http://127.0.0.1:8080'
 const proxied = ['/account', '/purchase', '/purchases', '/feed', '/healthz', '/readyz']
 
 export default defineConfig({
-  plugins: [vue(), worldMap()],
+  plugins: [vue(), worldMap(), precompress()],
+  css: {
+    postcss: { plugins: [purgeBootstrap()] },
+  },
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },

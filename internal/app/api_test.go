@@ -59,7 +59,7 @@ func TestPurchasesAPIShapes(t *testing.T) {
 		{"top sellers", client, "/purchases/top-sellers", 200, wantTopSellers},
 		{"by country", client, "/purchases/by-country?window=24h", 200, wantObject("window", "countries")},
 		{"by country bad window", client, "/purchases/by-country?window=forever", 400, wantError},
-		{"feed status", client, "/feed/status", 200, wantObject("mode", "running")},
+		{"feed status", client, "/feed/status", 200, wantObject("mode", "running", "healthy", "lastSaleAt", "lastError", "since")},
 		{"one purchase", client, "/purchases/" + feed.PurchaseID(1599688803.5175, "//girlbanddublin.bandcamp.com/album/live-at-vicar-street"), 200, wantObject("artist_name", "utc_date_raw")},
 		{"unknown purchase", client, "/purchases/nope", 404, wantError},
 		{"no login", anonymous, "/purchases", 401, wantError},

@@ -19,6 +19,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/accounts"
 	"github.com/beatsbyredis/beats/internal/analytics"
 	"github.com/beatsbyredis/beats/internal/config"
+	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/httpapi"
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/purchases"
@@ -81,7 +82,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	}
 	lease := ingest.NewLease(rdb, instance, 15*time.Second)
 	background("feed", func(ctx context.Context) error {
-		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), log)
+		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), ingest.NewHealth(rdb, nil), log)
 	})
 
 	// Sockets close when their login ends, on whichever instance it ends.
@@ -95,7 +96,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	live := realtime.New(realtime.Options{
 		Redis:          rdb,
 		Snapshots:      reader,
-		FeedMode:       func() string { return status(work).Mode },
+		Feed:           status,
 		Logger:         log,
 		TrustedOrigins: cfg.Origins,
 		// A few tabs per user, not thousands of sockets per account.
@@ -205,17 +206,10 @@ func readiness(rdb *redis.Client) func(context.Context) error {
 	}
 }
 
-// feedStatus reads the feed's mode from the lease, whichever instance holds it.
-func feedStatus(rdb *redis.Client) func(context.Context) httpapi.FeedStatus {
-	return func(ctx context.Context) httpapi.FeedStatus {
-		_, mode, err := ingest.Holder(ctx, rdb)
-		if err != nil {
-			return httpapi.FeedStatus{}
-		}
-		if mode == "starting" {
-			mode = ""
-		}
-		return httpapi.FeedStatus{Mode: mode, Running: true}
+// feedStatus reads the feed's mode and health, whichever instance runs it.
+func feedStatus(rdb *redis.Client) func(context.Context) (feed.Status, error) {
+	return func(ctx context.Context) (feed.Status, error) {
+		return ingest.ReadStatus(ctx, rdb, time.Now())
 	}
 }
 

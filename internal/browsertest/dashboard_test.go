@@ -123,6 +123,13 @@ type step struct {
 // the first that fails or after which the page has logged an error.
 func runSteps(t *testing.T, b *browser, steps []step) {
 	t.Helper()
+	runStepsAllowing(t, b, steps, nil)
+}
+
+// runStepsAllowing is runSteps where allowed, when not nil, may excuse the
+// i-th error the page logged (an outage's refused connections).
+func runStepsAllowing(t *testing.T, b *browser, steps []step, allowed func(i int, msg string) bool) {
+	t.Helper()
 	for _, s := range steps {
 		ok := t.Run(s.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
@@ -130,7 +137,13 @@ func runSteps(t *testing.T, b *browser, steps []step) {
 			if err := s.run(ctx); err != nil {
 				t.Fatalf("%v\npage: %s\nconsole errors: %q", err, pageState(b.ctx), b.console.Errors())
 			}
-			if errs := b.console.Errors(); len(errs) > 0 {
+			var errs []string
+			for i, e := range b.console.Errors() {
+				if allowed == nil || !allowed(i, e) {
+					errs = append(errs, e)
+				}
+			}
+			if len(errs) > 0 {
 				t.Fatalf("the page logged errors:\n  %s\npage: %s", strings.Join(errs, "\n  "), pageState(b.ctx))
 			}
 		})
@@ -238,12 +251,11 @@ func (v viewport) fits(ctx context.Context) error {
 	return err
 }
 
-// screenshot saves the page once no purchase row is mid-entry: a row's
-// first frame is transparent even with reduced motion, and purchases keep
-// arriving while the test runs.
+// screenshot saves the page once no purchase row's "new" highlight is
+// running: purchases keep arriving while the test runs.
 func screenshot(ctx context.Context, t *testing.T, dir, name string) error {
 	if _, err := waitJS[bool](ctx, "the live list to settle", `
-		!document.querySelector('.purchase-enter-from, .purchase-enter-active')`); err != nil {
+		!document.getAnimations().some((a) => a.animationName?.startsWith('row-new'))`); err != nil {
 		return err
 	}
 	path, err := saveScreenshot(ctx, dir, name)

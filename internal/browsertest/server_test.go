@@ -29,6 +29,14 @@ const (
 // It returns once a live purchase is stored.
 func startDashboardServer(t *testing.T) *apptest.Instance {
 	t.Helper()
+	live, _ := startDashboardServerOn(t)
+	return live
+}
+
+// startDashboardServerOn is startDashboardServer that also returns the
+// Redis URL, for tests that restart the app.
+func startDashboardServerOn(t *testing.T) (*apptest.Instance, string) {
+	t.Helper()
 	redisSrv := redistest.Server(t)
 	rdb := redistest.Connect(t, redisSrv.URL())
 
@@ -40,7 +48,7 @@ func startDashboardServer(t *testing.T) *apptest.Instance {
 		n := apptest.CountPurchases(t, rdb)
 		return n > replayPurchases, fmt.Sprint("stored ", n, "; log: ", apptest.Tail(live.Logs.String(), 5))
 	})
-	return live
+	return live, redisSrv.URL()
 }
 
 // playReplay starts an instance that plays the replay file at full speed with

@@ -23,6 +23,9 @@ type LiveOptions struct {
 	MaxBackoff     time.Duration // retry delay cap; default 5m
 	RequestTimeout time.Duration // one request, body included; default 30s
 	ProbeTimeout   time.Duration // Probe's single attempt; default 3s
+	// Attempted, if set, hears of every poll of the API: nil when it
+	// answered, else why not (see PublicError). Feed health listens here.
+	Attempted func(err error)
 }
 
 func (o LiveOptions) withDefaults() LiveOptions {
@@ -138,6 +141,7 @@ func (l *Live) Probe(ctx context.Context) error {
 func (l *Live) poll(ctx context.Context) (liveAnswer, error) {
 	if la := l.probed; la != nil {
 		l.probed = nil
+		l.attempted(nil)
 		l.advance(la.ans, la.began)
 		return *la, nil
 	}
@@ -152,6 +156,12 @@ func (l *Live) poll(ctx context.Context) (liveAnswer, error) {
 	la.began = began
 	l.advance(la.ans, began)
 	return la, nil
+}
+
+func (l *Live) attempted(err error) {
+	if l.opts.Attempted != nil {
+		l.opts.Attempted(err)
+	}
 }
 
 func (l *Live) url() string {

@@ -49,6 +49,9 @@ var errNoRetry = errors.New("not retryable")
 func (l *Live) fetch(ctx context.Context, url string) (liveAnswer, error) {
 	for attempt := 1; ; attempt++ {
 		la, err := l.fetchOnce(ctx, url)
+		if ctx.Err() == nil {
+			l.attempted(err)
+		}
 		if err == nil {
 			if attempt > 1 {
 				l.log.Info("feed: live API answers again", "url", url, "attempts", attempt)

@@ -233,3 +233,46 @@ func TestLiveCancel(t *testing.T) {
 		})
 	}
 }
+
+// TestLiveReportsAttempts: feed health hears of each failed request, told
+// without the URL, and of the answer that follows.
+func TestLiveReportsAttempts(t *testing.T) {
+	_, srv := newFakeFeed(t, fault500, faultHTML, faultSlow, fault429)
+	var heard []string
+	live, _ := fastLive(srv, shortTimeout, func(o *LiveOptions) {
+		o.Attempted = func(err error) { heard = append(heard, PublicError(err)) }
+	})
+	collect(t, live, 1)
+	want := []string{
+		"Bandcamp answered 500",
+		"Bandcamp sent an answer that is not a sales feed",
+		"Bandcamp did not answer in time",
+		"Bandcamp answered 429",
+		"",
+	}
+	if !slices.Equal(heard, want) {
+		t.Fatalf("heard %q\nwant %q", heard, want)
+	}
+	for _, msg := range heard {
+		if strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "http") {
+			t.Errorf("public error %q tells an address", msg)
+		}
+	}
+}
+
+func TestPublicErrorOfAnUnreachableHost(t *testing.T) {
+	srv := httptest.NewServer(nil)
+	srv.Close() // nothing listens there any more
+	live, _ := fastLive(srv, func(o *LiveOptions) { o.MaxBackoff = time.Hour })
+	ctx, cancel := context.WithCancel(t.Context())
+	heard := make(chan error, 1)
+	live.opts.Attempted = func(err error) {
+		heard <- err
+		cancel() // one attempt is enough
+	}
+	_, _ = live.Next(ctx)
+	got := <-heard
+	if msg := PublicError(got); msg != "Bandcamp unreachable" {
+		t.Fatalf("PublicError(%v) = %q", got, msg)
+	}
+}

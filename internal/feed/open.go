@@ -17,6 +17,7 @@ type OpenSpec struct {
 	KeepTimes bool   // replay: keep recorded times
 	Logger    *slog.Logger
 	Client    *http.Client
+	Attempted func(err error) // live: see LiveOptions.Attempted
 }
 
 // probeTimeout bounds auto mode's look at the live API, so start-up never
@@ -31,7 +32,8 @@ func Open(ctx context.Context, spec OpenSpec) (Source, error) {
 		log = slog.Default()
 	}
 	live := func() *Live {
-		return NewLive(LiveOptions{BaseURL: spec.BaseURL, Client: spec.Client, Logger: log, ProbeTimeout: probeTimeout})
+		return NewLive(LiveOptions{BaseURL: spec.BaseURL, Client: spec.Client, Logger: log,
+			ProbeTimeout: probeTimeout, Attempted: spec.Attempted})
 	}
 	switch spec.Kind {
 	case "", "auto":

@@ -2,18 +2,35 @@ package httpapi
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
+	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
-// GET /purchase/search?term=...: up to 10 purchases matching term, newest first.
+// GET /purchase/search?term=...[&cursor=...]: up to 10 purchases matching
+// term, newest first. When more match, the answer's Link header names the
+// next page (rel="next"): the same URL with the cursor where this page ended.
 func (s *Server) searchPurchases(w http.ResponseWriter, r *http.Request) error {
-	found, err := s.Purchases.Search(r.Context(), r.URL.Query().Get("term"))
+	q := r.URL.Query()
+	var after *purchases.Cursor
+	if raw := q.Get("cursor"); raw != "" {
+		c, err := purchases.ParseCursor(raw)
+		if err != nil {
+			return err
+		}
+		after = &c
+	}
+	page, err := s.Purchases.SearchPage(r.Context(), q.Get("term"), after)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, found)
+	if page.Next != nil {
+		next := url.Values{"term": {q.Get("term")}, "cursor": {page.Next.String()}}
+		w.Header().Set("Link", "<"+r.URL.Path+"?"+next.Encode()+`>; rel="next"`)
+	}
+	return writeJSON(w, http.StatusOK, page.Purchases)
 }
 
 // GET /purchases/{id}: one purchase.
@@ -86,11 +103,15 @@ func historyQuery(r *http.Request) (purchases.HistoryQuery, error) {
 	return q, nil
 }
 
-// GET /feed/status: where sales come from.
+// GET /feed/status: where sales come from and how the feed fares
+// (feed.Status).
 func (s *Server) feedStatus(w http.ResponseWriter, r *http.Request) error {
-	status := FeedStatus{}
+	var status feed.Status
 	if s.Feed != nil {
-		status = s.Feed(r.Context())
+		var err error
+		if status, err = s.Feed(r.Context()); err != nil {
+			return err
+		}
 	}
 	return writeJSON(w, http.StatusOK, status)
 }

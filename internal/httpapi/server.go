@@ -10,23 +10,18 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
 // PurchaseReader is what the purchases routes need.
 type PurchaseReader interface {
 	Get(ctx context.Context, id string) (purchases.Purchase, error)
-	Search(ctx context.Context, term string) ([]purchases.Purchase, error)
+	SearchPage(ctx context.Context, term string, after *purchases.Cursor) (purchases.Page, error)
 	Recent(ctx context.Context) ([]purchases.Purchase, error)
 	History(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
 	Revenue(ctx context.Context, q purchases.HistoryQuery) ([]purchases.Point, error)
 	TopSellers(ctx context.Context, n int) (purchases.TopSellersChart, error)
-}
-
-// FeedStatus tells the dashboard where sales come from.
-type FeedStatus struct {
-	Mode    string `json:"mode"`    // live, replay or synthetic; "" when this instance does not know yet
-	Running bool   `json:"running"` // some instance holds the feed lease
 }
 
 // Deps are what the server is built from.
@@ -40,8 +35,8 @@ type Deps struct {
 	Live http.Handler
 	// Ready reports whether this instance can serve (Redis, index, feed).
 	Ready func(ctx context.Context) error
-	// Feed reports the feed's mode and state.
-	Feed func(ctx context.Context) FeedStatus
+	// Feed reports the feed's mode and health.
+	Feed func(ctx context.Context) (feed.Status, error)
 	// Web serves the built dashboard's files.
 	Web http.FileSystem
 	// Accounts logs users in and checks logins (*accounts.Service). Without

@@ -8,29 +8,28 @@ import (
 	"strings"
 )
 
-// webApp serves the built dashboard. Vite names its assets by content hash,
-// so they are cached for a year; index.html is never cached. Paths that are
-// not files (client-side routes such as /login) get index.html.
+// webApp serves the built dashboard, precompressed (see staticFiles). Vite
+// names its assets by content hash, so they are cached for a year;
+// index.html is revalidated every time. Paths that are not files
+// (client-side routes such as /login) get index.html.
 func (s *Server) webApp() http.Handler {
 	if s.Web == nil {
 		return http.NotFoundHandler()
 	}
-	files := http.FileServer(s.Web)
+	files := newStaticFiles(s.Web)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := path.Clean("/" + r.URL.Path)
 		if name != "/" && !strings.HasSuffix(name, "/index.html") {
-			if f, err := s.Web.Open(name); err == nil {
-				info, statErr := f.Stat()
-				f.Close()
-				if statErr == nil && !info.IsDir() {
-					if strings.HasPrefix(name, "/assets/") {
-						w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-					} else {
-						w.Header().Set("Cache-Control", "public, max-age=300")
-					}
-					files.ServeHTTP(w, r)
-					return
+			if f, err := files.lookup(name); err == nil {
+				if strings.HasPrefix(name, "/assets/") {
+					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				} else {
+					w.Header().Set("Cache-Control", "public, max-age=300")
 				}
+				if err := files.serve(w, r, f); err != nil {
+					s.writeError(w, r, err)
+				}
+				return
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				s.writeError(w, r, err)
 				return
@@ -40,22 +39,17 @@ func (s *Server) webApp() http.Handler {
 				return
 			}
 		}
-		s.serveIndex(w, r)
+		s.serveIndex(w, r, files)
 	})
 }
 
-func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
-	f, err := s.Web.Open("/index.html")
+func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request, files *staticFiles) {
+	f, err := files.lookup("/index.html")
+	if err == nil {
+		w.Header().Set("Cache-Control", "no-cache")
+		err = files.serve(w, r, f)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
-		return
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, "index.html", info.ModTime(), f)
 }

@@ -2,6 +2,7 @@ package purchases
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,16 +24,23 @@ type Query struct {
 }
 
 // countryParam is the parameter that carries the user's term to the
-// country tag clause.
+// country tag clause; the words of a term read as a country (see
+// SearchQuery) go in countryParam+"head1".."head4" and "tail1".."tail4".
 const countryParam = "country"
 
-// SearchQuery builds the Query Engine query for a user's search term: the
-// folded words must all appear in a purchase's artist, album or item (the
-// last word may be a prefix, as people type), or the term equals the
-// buyer's country. Nothing of the term is read as query syntax: the country
-// is a parameter, and the text clause holds only the letters and digits of
-// the folded words (a parameter stands for one whole term and is not
-// substituted inside a "phrase", so the words cannot be parameters).
+// maxCountryWords is the most words of a term read as a country name
+// ("Bosnia and Herzegovina", "Korea, Republic of").
+const maxCountryWords = 4
+
+// SearchQuery builds the Query Engine query for a user's search term. A
+// purchase matches when the folded words all appear in its artist, album or
+// item (the last word may be a prefix, as people type), or the term equals
+// its buyer's country, or the term's first or last words are its country and
+// the other words match the text: "japan cassette" and "cassette japan" find
+// cassettes bought in Japan. Nothing of the term is read as query syntax:
+// countries are parameters, and a text clause holds only the letters and
+// digits of the folded words (a parameter stands for one whole term and is
+// not substituted inside a "phrase", so the words cannot be parameters).
 func SearchQuery(term string) (Query, error) {
 	term = strings.TrimSpace(term)
 	if term == "" {
@@ -44,26 +52,52 @@ func SearchQuery(term string) (Query, error) {
 	if len(term) > maxTermBytes {
 		term = truncateUTF8(term, maxTermBytes)
 	}
-	var q Query
-	var clauses []string
-	if text := textClause(Fold(term)); text != "" {
-		clauses = append(clauses, "@search_text:("+text+")")
+	q := Query{Params: map[string]any{}}
+	var alts []string
+	country := func(name, value string) string {
+		q.Params[name] = value
+		return "@country:{$" + name + "}"
 	}
-	if country := tagValue(term); country != "" {
-		clauses = append(clauses, "@country:{$"+countryParam+"}")
-		q.Params = map[string]any{countryParam: country}
+	if text := textClause(Fold(term), true); text != "" {
+		alts = append(alts, "@search_text:("+text+")")
 	}
-	if len(clauses) == 0 {
+	if c := tagValue(term); c != "" {
+		alts = append(alts, country(countryParam, c))
+	}
+	words := strings.Fields(term)
+	if len(words) > maxWords {
+		words = words[:maxWords]
+	}
+	for k := 1; k <= maxCountryWords && k < len(words); k++ {
+		// The country first, then the text, and the other way round. A
+		// country name has a letter in it.
+		head, rest := tagValue(strings.Join(words[:k], " ")), strings.Join(words[k:], " ")
+		if t := textClause(Fold(rest), true); hasLetter(head) && t != "" {
+			alts = append(alts, "("+country(countryParam+"head"+strconv.Itoa(k), head)+" @search_text:("+t+"))")
+		}
+		n := len(words) - k
+		rest, tail := strings.Join(words[:n], " "), tagValue(strings.Join(words[n:], " "))
+		if t := textClause(Fold(rest), false); hasLetter(tail) && t != "" {
+			alts = append(alts, "(@search_text:("+t+") "+country(countryParam+"tail"+strconv.Itoa(k), tail)+")")
+		}
+	}
+	if len(alts) == 0 {
 		return Query{}, fmt.Errorf("%w: term has nothing to search for", ErrBadQuery)
 	}
-	q.Text = strings.Join(clauses, " | ")
+	if len(q.Params) == 0 {
+		q.Params = nil
+	}
+	q.Text = strings.Join(alts, " | ")
 	return q, nil
 }
 
+func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >= 0 }
+
 // textClause turns folded words into query terms: runs of CJK characters
 // become exact phrases, other words plain terms, and the last word a prefix
-// when it is long enough for the index's prefix search (two characters).
-func textClause(folded string) string {
+// (when prefixLast) when it is long enough for the index's prefix search
+// (two characters).
+func textClause(folded string, prefixLast bool) string {
 	words := strings.Fields(folded)
 	if len(words) > maxWords {
 		words = words[:maxWords]
@@ -83,7 +117,7 @@ func textClause(folded string) string {
 		}
 		flush()
 		w = truncateRunes(w, maxWordRunes)
-		if i == len(words)-1 && utf8.RuneCountInString(w) >= 2 {
+		if prefixLast && i == len(words)-1 && utf8.RuneCountInString(w) >= 2 {
 			w += "*"
 		}
 		parts = append(parts, w)

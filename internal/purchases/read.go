@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,16 +21,24 @@ type Reader struct {
 // NewReader returns a Reader over rdb.
 func NewReader(rdb redis.UniversalClient) *Reader { return &Reader{rdb: rdb} }
 
-// MaxResults is the most purchases a search or the recent list returns.
+// MaxResults is the most purchases a search page or the recent list returns.
 const MaxResults = 10
 
 // Search returns up to MaxResults purchases matching term, newest first.
 func (r *Reader) Search(ctx context.Context, term string) ([]Purchase, error) {
+	page, err := r.SearchPage(ctx, term, nil)
+	return page.Purchases, err
+}
+
+// SearchPage returns the page of purchases matching term that follows
+// after (the first page when nil), and the cursor of the next page when
+// there are more.
+func (r *Reader) SearchPage(ctx context.Context, term string, after *Cursor) (Page, error) {
 	query, err := SearchQuery(term)
 	if err != nil {
-		return nil, err
+		return Page{}, err
 	}
-	return r.newest(ctx, query)
+	return r.newest(ctx, query, after, true)
 }
 
 // Get returns one purchase by id, or ErrNotFound.
@@ -57,7 +66,8 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 
 // Recent returns the MaxResults most recent purchases.
 func (r *Reader) Recent(ctx context.Context) ([]Purchase, error) {
-	return r.newest(ctx, Query{Text: "*"})
+	page, err := r.newest(ctx, Query{Text: "*"}, nil, false)
+	return page.Purchases, err
 }
 
 // recentWindows are the spans newest asks first. SORTBY with LIMIT still
@@ -67,38 +77,58 @@ func (r *Reader) Recent(ctx context.Context) ([]Purchase, error) {
 // newest, they are the ten newest overall: everything outside it is older.
 var recentWindows = []time.Duration{15 * time.Minute, 6 * time.Hour}
 
-// newest returns the MaxResults newest purchases matching query, asking the
-// recent windows first and the whole index last. Only the answer used is
-// decoded: decoding a window's documents to throw them away cost a search
-// as much CPU as the rest of the request.
-func (r *Reader) newest(ctx context.Context, query Query) ([]Purchase, error) {
-	now := time.Now()
-	for _, span := range recentWindows {
-		since := float64(now.Add(-span).UnixMilli()) / 1000
-		windowed := Query{Text: fmt.Sprintf("@utc_date_raw:[%.3f +inf]", since), Params: query.Params}
+// newest returns the MaxResults newest purchases matching query (after the
+// cursor, if any), asking the recent windows first and the whole index
+// last. When paged, it asks for one more, which tells whether a next page
+// follows. The windows end at the cursor's time, so later pages are as cheap
+// as the first. Only the answer used is decoded: decoding a window's
+// documents to throw them away cost a search as much CPU as the rest of the
+// request.
+func (r *Reader) newest(ctx context.Context, query Query, after *Cursor, paged bool) (Page, error) {
+	top, upper, skip := time.Now(), "+inf", 0
+	if after != nil {
+		top = time.UnixMicro(int64(after.Before * 1e6))
+		upper, skip = strconv.FormatFloat(after.Before, 'f', -1, 64), after.Skip
+	}
+	within := func(bounds string) Query {
+		q := Query{Text: bounds, Params: query.Params}
 		if query.Text != "*" {
-			windowed.Text = "(" + query.Text + ") " + windowed.Text
+			q.Text = "(" + query.Text + ") " + bounds
 		}
-		docs, err := r.search(ctx, windowed)
+		return q
+	}
+	want := MaxResults
+	if paged {
+		want++
+	}
+	for _, span := range recentWindows {
+		since := float64(top.Add(-span).UnixMilli()) / 1000
+		docs, err := r.search(ctx, within(fmt.Sprintf("@utc_date_raw:[%.3f %s]", since, upper)), skip, want)
 		if err != nil {
-			return nil, err
+			return Page{}, err
 		}
-		if len(docs) == MaxResults {
-			return decodeDocs(docs)
+		if len(docs) == want {
+			return pageOf(docs, after)
 		}
 	}
-	docs, err := r.search(ctx, query)
+	whole := query
+	if after != nil {
+		whole = within("@utc_date_raw:[-inf " + upper + "]")
+	}
+	docs, err := r.search(ctx, whole, skip, want)
 	if err != nil {
-		return nil, err
+		return Page{}, err
 	}
-	return decodeDocs(docs)
+	return pageOf(docs, after)
 }
 
-// search runs one FT.SEARCH for the newest MaxResults matches of query.
-func (r *Reader) search(ctx context.Context, query Query) ([]redis.Document, error) {
+// search runs one FT.SEARCH for the newest matches of query, skipping the
+// first offset.
+func (r *Reader) search(ctx context.Context, query Query, offset, limit int) ([]redis.Document, error) {
 	res, err := r.rdb.FTSearchWithArgs(ctx, IndexAlias, query.Text, &redis.FTSearchOptions{
 		SortBy:         []redis.FTSearchSortBy{{FieldName: "utc_date_raw", Desc: true}},
-		Limit:          MaxResults,
+		LimitOffset:    offset,
+		Limit:          limit,
 		Params:         query.Params,
 		DialectVersion: 2,
 	}).Result()

@@ -180,6 +180,10 @@ func TestSearch(t *testing.T) {
 		item(now.Add(-3*time.Second), "Girl Band", "Live at Vicar Street", "United Kingdom", "gb", 9.99),
 		item(now.Add(-2*time.Second), "Gorecki", "Symphony", "Poland", "pl", 5),
 		item(now.Add(-1*time.Second), "Кино", "Группа крови", "Korea, Republic of", "kr", 3),
+		item(now.Add(-9*time.Second), "Tape Loop", "Demo Cassette", "Japan", "jp", 6),
+		item(now.Add(-8*time.Second), "Deck", "Cassette Tape", "Germany", "de", 6),
+		item(now.Add(-7*time.Second), "Groove", "Vinyl LP", "Japan", "jp", 20),
+		item(now.Add(-6*time.Second), "Japanese Breakfast", "Jubilee", "United Kingdom", "gb", 10),
 	)
 	tests := []struct {
 		term string
@@ -192,11 +196,20 @@ func TestSearch(t *testing.T) {
 		{"血を超", []string{"𝐺𝑂𝑅𝐸"}},
 		{"血超", nil}, // CJK characters match in order, side by side
 		{"vicar street", []string{"Girl Band"}},
-		{"united kingdom", []string{"Girl Band"}},
+		{"united kingdom", []string{"Girl Band", "Japanese Breakfast"}},
 		{"Iceland", []string{"Björk"}},
 		{"Korea, Republic of", []string{"Кино"}},
 		{"группа", []string{"Кино"}},
 		{"nothing like this", nil},
+		// Text and country combine, the country first or last.
+		{"japan cassette", []string{"Tape Loop"}},
+		{"Cassette Japan", []string{"Tape Loop"}},
+		{"cassette", []string{"Deck", "Tape Loop"}},
+		{"japan", []string{"Japanese Breakfast", "Groove", "Tape Loop"}},
+		{"japanese", []string{"Japanese Breakfast"}},
+		{"united kingdom jubilee", []string{"Japanese Breakfast"}},
+		{"vicar united kingdom", []string{"Girl Band"}},
+		{"germany vinyl", nil},
 		{`@artist_name:{*} | -"x" ~y %z% \ ( ) [ ] $ 1e5`, nil},
 	}
 	for _, tt := range tests {
@@ -324,6 +337,71 @@ func TestFutureOrOldPurchaseNeverBlocksTheSeries(t *testing.T) {
 
 // TestNewestAcrossWindows: the recent windows are only a shortcut; the
 // answer is the ten newest overall, however old some of them are.
+// TestSearchPages: "show more" walks every match once, newest first, also
+// when a page ends inside a checkout (items sharing one time) and when
+// purchases arrive between two pages.
+func TestSearchPages(t *testing.T) {
+	ctx := context.Background()
+	_, saver, reader := setup(t)
+	now := time.Now().Truncate(time.Millisecond)
+	var want []string
+	add := func(at time.Time, title string) feed.Item {
+		it := item(at, "Pager", title, "Japan", "jp", 1)
+		save(t, saver, it)
+		return it
+	}
+	for i := range 24 {
+		// 8, 9, 10 and 11 share a time: the first page ends among them.
+		at := now.Add(-time.Duration(i) * time.Minute)
+		if i >= 8 && i <= 11 {
+			at = now.Add(-8 * time.Minute)
+		}
+		if i == 17 { // older than the recent windows
+			at = now.Add(-30 * time.Hour)
+		}
+		it := add(at, fmt.Sprint("item ", i))
+		want = append(want, purchases.Normalize(it).ID)
+	}
+	var got []string
+	var after *purchases.Cursor
+	for pages := 0; ; pages++ {
+		if pages == 3 {
+			t.Fatalf("more than 3 pages; so far %d purchases", len(got))
+		}
+		page, err := reader.SearchPage(ctx, "pager japan", after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Purchases {
+			got = append(got, p.ID)
+		}
+		if pages == 0 {
+			add(now.Add(time.Second), "newer than the first page") // must not shift the next
+		}
+		if page.Next == nil {
+			break
+		}
+		c, err := purchases.ParseCursor(page.Next.String())
+		if err != nil || c != *page.Next {
+			t.Fatalf("cursor %q reads back as %+v, %v", page.Next, c, err)
+		}
+		after = &c
+	}
+	// Items of one time may come in any order: compare as sets, then check
+	// that nothing came twice.
+	if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Fatalf("pages hold %d purchases:\n%v\nwant %d:\n%v", len(got), got, len(want), want)
+	}
+}
+
+func TestParseCursorRefusesForgeries(t *testing.T) {
+	for _, s := range []string{"", "x", "1~", "~1", "1599688803.5~-1", "1599688803.5~1001", "NaN~0", "-5~0", "1e300~0", "1~1~1"} {
+		if _, err := purchases.ParseCursor(s); !errors.Is(err, purchases.ErrBadQuery) {
+			t.Errorf("ParseCursor(%q) = %v, want ErrBadQuery", s, err)
+		}
+	}
+}
+
 func TestNewestAcrossWindows(t *testing.T) {
 	ctx := context.Background()
 	_, saver, reader := setup(t)

@@ -2,7 +2,6 @@ package realtime
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -34,7 +33,7 @@ const (
 type Options struct {
 	Redis     redis.UniversalClient // required
 	Snapshots Snapshots             // optional: no snapshots without it
-	FeedMode  func() string         // optional: no {"feed":...} without it
+	Feed      FeedStatus            // optional: no {"feed":...} without it
 	Logger    *slog.Logger
 
 	QueueSize      int      // messages waiting per client before a drop (DefaultQueueSize)
@@ -50,6 +49,9 @@ type Options struct {
 	// SnapshotFreshness bounds the age of the cached snapshot a new client
 	// gets (default 5 s): the cache is rebuilt this often between broadcasts.
 	SnapshotFreshness time.Duration
+	// FeedEvery is how often Feed is read (default 2 s); a change is
+	// broadcast at once.
+	FeedEvery time.Duration
 	// ReadBlock is how long one XREAD waits for new purchases. A stop waits
 	// for the XREAD in flight (go-redis honours a context's deadline on a
 	// blocking read, not its cancellation), so this bounds how long Run
@@ -83,7 +85,7 @@ type Live struct {
 	snaps   *snapshotter // nil without Options.Snapshots
 	handler *Handler
 
-	feedMode  func() string
+	feed      *feedWatcher // nil without Options.Feed
 	ready     chan struct{}
 	readyOnce sync.Once
 	running   atomic.Bool
@@ -96,11 +98,10 @@ func New(opts Options) *Live {
 		log = slog.New(slog.DiscardHandler)
 	}
 	l := &Live{
-		rdb:      opts.Redis,
-		log:      log,
-		hub:      NewHub[*websocket.PreparedMessage](HubOptions{Logger: log}),
-		feedMode: opts.FeedMode,
-		ready:    make(chan struct{}),
+		rdb:   opts.Redis,
+		log:   log,
+		hub:   NewHub[*websocket.PreparedMessage](HubOptions{Logger: log}),
+		ready: make(chan struct{}),
 	}
 	l.tail = &tailer{
 		rdb:    opts.Redis,
@@ -118,6 +119,14 @@ func New(opts Options) *Live {
 			hub:   l.hub,
 			every: orDefault(opts.SnapshotEvery, DefaultSnapshotEvery),
 			fresh: orDefault(opts.SnapshotFreshness, defaultSnapshotFreshness),
+			log:   log,
+		}
+	}
+	if opts.Feed != nil {
+		l.feed = &feedWatcher{
+			read:  opts.Feed,
+			hub:   l.hub,
+			every: orDefault(opts.FeedEvery, defaultFeedEvery),
 			log:   log,
 		}
 	}
@@ -153,6 +162,9 @@ func (l *Live) Run(ctx context.Context) error {
 	if l.snaps != nil {
 		wg.Go(func() { _ = l.snaps.run(ctx) })
 	}
+	if l.feed != nil {
+		wg.Go(func() { _ = l.feed.run(ctx) })
+	}
 	l.log.InfoContext(ctx, "realtime: tailing the live stream", "stream", purchases.LiveStream)
 	wg.Wait()
 	return nil
@@ -185,23 +197,20 @@ func (l *Live) Stats() Stats {
 		s.Snapshots = l.snaps.built.Load()
 		s.RedisErrors += l.snaps.errs.Load()
 	}
+	if l.feed != nil {
+		s.RedisErrors += l.feed.errs.Load()
+	}
 	return s
 }
 
-// welcome is what a new client gets first: the feed mode, then the latest
-// snapshot, so its charts are filled without waiting for the next minute.
+// welcome is what a new client gets first: the feed's status, then the
+// latest snapshot, so its charts are filled without waiting for the next
+// minute.
 func (l *Live) welcome() []*websocket.PreparedMessage {
 	var msgs []*websocket.PreparedMessage
-	if l.feedMode != nil {
-		msg, err := json.Marshal(feedMessage{Feed: feedInfo{Mode: l.feedMode()}})
-		if err == nil {
-			var pm *websocket.PreparedMessage
-			if pm, err = prepare(msg); err == nil {
-				msgs = append(msgs, pm)
-			}
-		}
-		if err != nil {
-			l.log.Error("realtime: encode feed mode", "err", err)
+	if l.feed != nil {
+		if st := l.feed.cached(); st != nil {
+			msgs = append(msgs, st)
 		}
 	}
 	if l.snaps != nil {

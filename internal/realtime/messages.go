@@ -1,6 +1,9 @@
 package realtime
 
-import "github.com/beatsbyredis/beats/internal/purchases"
+import (
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/purchases"
+)
 
 // The messages a client receives. Each is a JSON object with one top-level
 // key (two for the snapshot), so the browser dispatches on the key.
@@ -17,12 +20,8 @@ type snapshotMessage struct {
 	PurchaseHistory []purchases.Point         `json:"purchaseHistory"`
 }
 
-// feedMessage tells the dashboard where sales come from: "live", "replay"
-// or "synthetic".
+// feedMessage tells the dashboard where sales come from ("live", "replay"
+// or "synthetic") and how the feed fares: /feed/status's shape.
 type feedMessage struct {
-	Feed feedInfo `json:"feed"`
-}
-
-type feedInfo struct {
-	Mode string `json:"mode"`
+	Feed feed.Status `json:"feed"`
 }

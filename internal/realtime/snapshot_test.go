@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -93,17 +94,23 @@ func readSnapshot(t *testing.T, msgs func(time.Duration) message, d time.Duratio
 	}
 }
 
-func TestWelcomeIsFeedModeThenSnapshot(t *testing.T) {
+func TestWelcomeIsFeedStatusThenSnapshot(t *testing.T) {
 	rdb := redistest.New(t)
 	savePurchase(t, rdb, "Gore", 12.5)
-	_, srv := startLive(t, Options{
-		Redis: rdb, Snapshots: purchases.NewReader(rdb), FeedMode: func() string { return "replay" },
+	live, srv := startLive(t, Options{
+		Redis: rdb, Snapshots: purchases.NewReader(rdb),
+		Feed: func(context.Context) (feed.Status, error) {
+			return feed.Status{Mode: "replay", Running: true, Healthy: true, Since: 1000}, nil
+		},
 	})
+	testwait.Until(t, 5*time.Second, "the first feed status", func() bool { return live.feed.cached() != nil })
+	testwait.Until(t, 5*time.Second, "the first snapshot", func() bool { return live.Stats().Snapshots >= 1 })
 	conn := dial(t, srv, nil)
 
 	first := readMessage(t, conn, time.Second)
-	if string(first["feed"]) != `{"mode":"replay"}` || len(first) != 1 {
-		t.Fatalf(`first message = %v, want {"feed":{"mode":"replay"}}`, first)
+	want := `{"mode":"replay","running":true,"healthy":true,"lastSaleAt":null,"lastError":null,"since":1000}`
+	if string(first["feed"]) != want || len(first) != 1 {
+		t.Fatalf(`first message = %s, want {"feed":%s}`, first["feed"], want)
 	}
 	snap := readSnapshot(t, func(d time.Duration) message { return readMessage(t, conn, d) }, time.Second)
 	if !slices.Equal(snap.TopSellers.Labels, []string{"Gore"}) || !slices.Equal(snap.TopSellers.Series, []float64{12.5}) {
@@ -111,6 +118,38 @@ func TestWelcomeIsFeedModeThenSnapshot(t *testing.T) {
 	}
 	if len(snap.PurchaseHistory) != 1 || snap.PurchaseHistory[0].Y != 1 || snap.PurchaseHistory[0].X%60_000 != 0 {
 		t.Fatalf("purchaseHistory = %+v, want one purchase in one minute bucket", snap.PurchaseHistory)
+	}
+}
+
+// TestFeedStatusChangeIsBroadcast: a client hears at once that the feed
+// failed, and is not told of each new lastSaleAt.
+func TestFeedStatusChangeIsBroadcast(t *testing.T) {
+	rdb := redistest.New(t)
+	var current atomic.Pointer[feed.Status]
+	set := func(st feed.Status) { current.Store(&st) }
+	sale := int64(5000)
+	set(feed.Status{Mode: "live", Running: true, Healthy: true, Since: 1000})
+	live, srv := startLive(t, Options{
+		Redis:     rdb,
+		FeedEvery: 20 * time.Millisecond,
+		Feed:      func(context.Context) (feed.Status, error) { return *current.Load(), nil },
+	})
+	testwait.Until(t, 5*time.Second, "the first feed status", func() bool { return live.feed.cached() != nil })
+	conn := dial(t, srv, nil)
+	if first := readMessage(t, conn, time.Second); !strings.Contains(string(first["feed"]), `"healthy":true`) {
+		t.Fatalf("welcome = %s", first["feed"])
+	}
+
+	set(feed.Status{Mode: "live", Running: true, Healthy: true, Since: 1000, LastSaleAt: &sale})
+	testwait.Until(t, 5*time.Second, "the new sale read", func() bool {
+		return strings.Contains(live.feed.cachedJSON(), `"lastSaleAt":5000`)
+	})
+	msg := "Bandcamp unreachable"
+	set(feed.Status{Mode: "live", Running: true, Healthy: false, Since: 9000, LastSaleAt: &sale, LastError: &msg})
+	got := readMessage(t, conn, 2*time.Second)
+	want := `{"mode":"live","running":true,"healthy":false,"lastSaleAt":5000,"lastError":"Bandcamp unreachable","since":9000}`
+	if string(got["feed"]) != want {
+		t.Fatalf("after the failure: %s, want %s", got["feed"], want)
 	}
 }
 

@@ -318,6 +318,7 @@ func sameCommand(page, app []string) bool {
 	if len(page) != len(app) {
 		return false
 	}
+	page, app = paramsInOrder(page), paramsInOrder(app)
 	for i := range page {
 		p, a := page[i], app[i]
 		switch {
@@ -331,6 +332,29 @@ func sameCommand(page, app []string) bool {
 		}
 	}
 	return true
+}
+
+// paramsInOrder returns cmd with the name-value pairs after PARAMS sorted by
+// name: go-redis writes them in its map's order, RedisInsight takes any.
+func paramsInOrder(cmd []string) []string {
+	i := slices.Index(cmd, "PARAMS")
+	if i < 0 || i+1 >= len(cmd) {
+		return cmd
+	}
+	n, err := strconv.Atoi(cmd[i+1])
+	if err != nil || n%2 != 0 || i+2+n > len(cmd) {
+		return cmd
+	}
+	pairs := make([][2]string, 0, n/2)
+	for j := i + 2; j < i+2+n; j += 2 {
+		pairs = append(pairs, [2]string{cmd[j], cmd[j+1]})
+	}
+	slices.SortFunc(pairs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	out := slices.Clone(cmd)
+	for k, p := range pairs {
+		out[i+2+2*k], out[i+3+2*k] = p[0], p[1]
+	}
+	return out
 }
 
 func sameItem(a, b string) bool {

@@ -49,7 +49,7 @@ function parseRetryAfter(value) {
  * Throws ApiError for HTTP errors (message from {"error": "..."} when given),
  * and lets AbortError through untouched so callers can ignore it.
  */
-export async function request(method, path, { body, query, signal } = {}) {
+export async function request(method, path, { body, query, signal, onResponse } = {}) {
   let url = path
   if (query) {
     const params = new URLSearchParams()
@@ -78,6 +78,7 @@ export async function request(method, path, { body, query, signal } = {}) {
     throw new ApiError(0, 'Cannot reach the server. Check your connection.')
   }
 
+  if (onResponse) onResponse(res)
   let data = null
   const text = await res.text()
   if (text) {
@@ -101,6 +102,17 @@ export async function request(method, path, { body, query, signal } = {}) {
 
 const asArray = (v) => (Array.isArray(v) ? v : [])
 
+/** The cursor of a Link header's rel="next" page, or ''. */
+export function nextCursor(link) {
+  const m = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link || '')
+  if (!m) return ''
+  try {
+    return new URL(m[1], 'http://x').searchParams.get('cursor') || ''
+  } catch {
+    return ''
+  }
+}
+
 export const api = {
   login: (username, password, remember = false) =>
     request('POST', '/account/login', { body: { username, password, remember } }),
@@ -116,6 +128,20 @@ export const api = {
   feedStatus: () => request('GET', '/feed/status'),
   recentPurchases: async () => asArray(await request('GET', '/purchases')),
   search: async (term, signal) => asArray(await request('GET', '/purchase/search', { query: { term }, signal })),
+  // One page of matches and the cursor of the next ('' on the last page).
+  searchPage: async (term, { cursor, signal } = {}) => {
+    let next = ''
+    const results = asArray(
+      await request('GET', '/purchase/search', {
+        query: { term, cursor },
+        signal,
+        onResponse: (res) => {
+          next = nextCursor(res.headers.get('Link'))
+        },
+      }),
+    )
+    return { results, next }
+  },
   history: async ({ bucket = 60000, from, to } = {}) =>
     asArray(await request('GET', '/purchases/history', { query: { bucket, from, to } })),
   topSellers: () => request('GET', '/purchases/top-sellers'),

@@ -1,13 +1,20 @@
 // The live WebSocket (/ws): purchases as they happen, and the chart data once
 // a minute. Reconnects with exponential backoff (1 s doubling to 30 s, with
-// jitter) and asks the page to resynchronise after every reconnect.
+// jitter) and asks the page to resynchronise after every reconnect. While it
+// waits, it asks the cheap /healthz (no session, no Redis) every 0.5–1.2 s:
+// once a server that was not answering answers again, it reconnects at once
+// rather than sleeping out the backoff.
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 
 const POLICY_VIOLATION = 1008 // not signed in
 const NORMAL = 1000
+const GOING_AWAY = 1001 // the server shuts down
+const ABNORMAL = 1006 // the connection was lost
 const BASE_DELAY = 1000
 const MAX_DELAY = 30000
 const OFFLINE_AFTER_FAILURES = 4
+const PROBE_MIN = 500
+const PROBE_SPREAD = 700 // jitter, so a restarted server is not asked by every tab at once
 
 export function socketUrl(loc = window.location) {
   const scheme = loc.protocol === 'https:' ? 'wss:' : 'ws:'
@@ -30,13 +37,17 @@ export function backoffDelay(n, random = Math.random) {
  *   onDropped() — closed without ever opening (a rejected handshake looks like
  *                 this too: the page can check the session)
  * }
- * Returns { state, retryIn } where state is 'connecting' | 'live' |
- * 'reconnecting' | 'offline'.
+ * Returns { state, retryIn, lastMessageAt, retryNow, stop } where state is
+ * 'connecting' | 'live' | 'reconnecting' | 'offline'.
  */
 export function useLiveSocket(handlers = {}) {
   const state = ref('connecting')
   const retryIn = ref(0) // seconds until the next attempt, while waiting
+  const lastMessageAt = ref(0) // ms: when the server last said anything
   let ws = null
+  let probeTimer = null
+  let probeRound = 0 // a probe in flight from an earlier wait is ignored
+  let serverDown = false // a probe found no server since the socket dropped
   let failures = 0
   let needsResync = false // set by any drop or failed attempt
   let stopped = false
@@ -55,6 +66,7 @@ export function useLiveSocket(handlers = {}) {
   }
 
   function handleMessage(event) {
+    lastMessageAt.value = Date.now()
     let msg
     try {
       msg = JSON.parse(event.data)
@@ -72,9 +84,37 @@ export function useLiveSocket(handlers = {}) {
   function clearTimers() {
     clearTimeout(retryTimer)
     clearInterval(countdown)
+    clearTimeout(probeTimer)
     retryTimer = null
     countdown = null
+    probeTimer = null
     retryIn.value = 0
+  }
+
+  // Asks /healthz until the backoff's own attempt is due. A server seen
+  // down and now answering means reconnect now; a server that always
+  // answered (the socket was refused, not the server gone) leaves the
+  // backoff alone.
+  function probe() {
+    const round = ++probeRound
+    probeTimer = setTimeout(async () => {
+      probeTimer = null
+      let up = false
+      try {
+        up = (await fetch('/healthz', { cache: 'no-store', credentials: 'omit' })).ok
+      } catch {
+        up = false
+      }
+      if (stopped || ws || round !== probeRound) return
+      if (!up) {
+        serverDown = true
+        probe()
+      } else if (serverDown) {
+        retryNow()
+      }
+      // Up all along: the socket was refused, not the server gone (an
+      // overloaded server, say), so the backoff decides.
+    }, PROBE_MIN + Math.random() * PROBE_SPREAD)
   }
 
   function connect() {
@@ -91,6 +131,8 @@ export function useLiveSocket(handlers = {}) {
     ws.onopen = () => {
       opened = true
       failures = 0
+      serverDown = false
+      lastMessageAt.value = Date.now()
       state.value = 'live'
       if (needsResync) {
         needsResync = false
@@ -111,6 +153,9 @@ export function useLiveSocket(handlers = {}) {
         return
       }
       needsResync = true
+      // A server that went away is probed for, and rejoined the moment it
+      // answers again.
+      if (opened && (event.code === GOING_AWAY || event.code === ABNORMAL)) serverDown = true
       if (!opened) call('onDropped')
       scheduleReconnect()
     }
@@ -132,13 +177,20 @@ export function useLiveSocket(handlers = {}) {
       if (state.value !== 'offline') state.value = 'reconnecting'
       connect()
     }, delay)
+    probe()
+  }
+
+  /** Reconnects now (the "retry now" button, or the server is back). */
+  function retryNow() {
+    if (stopped || ws) return
+    failures = 0
+    if (state.value === 'offline') state.value = 'reconnecting'
+    connect()
   }
 
   // Back online: try at once instead of waiting out the backoff.
   function handleOnline() {
-    if (stopped || ws) return
-    failures = 0
-    connect()
+    retryNow()
   }
   function handleOffline() {
     if (state.value !== 'live') state.value = 'offline'
@@ -168,5 +220,5 @@ export function useLiveSocket(handlers = {}) {
   })
   onBeforeUnmount(stop)
 
-  return { state, retryIn, stop }
+  return { state, retryIn, lastMessageAt, retryNow, stop }
 }
