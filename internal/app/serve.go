@@ -79,7 +79,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		})
 		background("processor", processor.Run)
 	}
-	lease := ingest.NewLease(rdb, instance, 15*time.Second)
+	lease := ingest.NewLease(rdb, instance, feedLeaseTTL)
 	background("feed", func(ctx context.Context) error {
 		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), ingest.NewHealth(rdb, nil), log)
 	})

@@ -110,8 +110,12 @@ func queueDeadLetter(ctx context.Context, pipe redis.Pipeliner, m redis.XMessage
 	for k, v := range m.Values {
 		values = append(values, k, v)
 	}
-	pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.DeadStream, MaxLen: 10_000, Approx: true, Values: values})
+	pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.DeadStream, MaxLen: deadStreamSize, Approx: true, Values: values})
 }
+
+// deadStreamSize is about how many dead letters are kept: the newest, for a
+// person to read, without letting a feed full of bad items fill memory.
+const deadStreamSize = 10_000
 
 // streamKeep is how long stored entries stay in the stream, for people who
 // look at it (XRANGE); older ones are trimmed once every group has them.
