@@ -32,6 +32,7 @@ import (
 // stops the embedded Redis last. ready, if not nil, receives the address
 // the server listens on.
 func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(addr string)) error {
+	RouteRedisLogs(log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("app: listen %s: %w", cfg.Addr, err)
