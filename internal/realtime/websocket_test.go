@@ -193,6 +193,31 @@ func TestClientMessagesAreDiscardedAndCapped(t *testing.T) {
 	}
 }
 
+// TestInvalidUTF8TextIsClosedWith1007: a text message must be UTF-8; one
+// that is not closes the socket with 1007 (invalid frame payload data).
+// Binary messages carry no such promise and are only discarded.
+func TestInvalidUTF8TextIsClosedWith1007(t *testing.T) {
+	rdb := redistest.New(t)
+	_, srv := startLive(t, Options{Redis: rdb})
+	conn := dial(t, srv, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := conn.Write(ctx, websocket.MessageBinary, []byte{0xff, 0xfe}); err != nil {
+		t.Fatal(err)
+	}
+	xadd(t, rdb, testPurchase(1, "A", 0))
+	if got := ids(readPurchases(t, conn, time.Second)); !slices.Equal(got, []string{"test-1"}) {
+		t.Fatalf("got %v after a binary message, want [test-1]", got)
+	}
+	if err := conn.Write(ctx, websocket.MessageText, []byte("caf\xe9")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := closeStatus(conn, 5*time.Second)
+	if code != websocket.StatusInvalidFramePayloadData {
+		t.Fatalf("closed with %v (%v), want 1007", code, err)
+	}
+}
+
 // TestSocketOutlivesServerTimeouts: the app's http.Server has read and
 // write timeouts; they must not cut a long-lived socket.
 func TestSocketOutlivesServerTimeouts(t *testing.T) {
