@@ -46,7 +46,8 @@ func (s *Server) Handler() http.Handler {
 	}
 
 	// The dashboard: / needs a login, /login and /register do not, and any
-	// other path is a static file or the app's index.html.
+	// other path is a static file, a JSON 404 under apiPrefixes, or the
+	// app's index.html for its router.
 	mux.Handle("GET /{$}", s.loadLogin(s.requirePage(s.webApp())))
 	mux.Handle("GET /", s.webApp())
 
@@ -57,6 +58,10 @@ func (s *Server) Handler() http.Handler {
 		s.crossOriginProtection,
 	)
 }
+
+// apiPrefixes hold the API's routes: a path under one of them that no
+// route serves is an unknown API path (a JSON 404), never a page.
+var apiPrefixes = []string{"/account/", "/api/", "/feed/", "/purchase/", "/purchases/"}
 
 // api is an endpoint that needs a logged-in user and answers JSON.
 func (s *Server) api(h handlerFunc) http.Handler {
