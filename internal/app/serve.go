@@ -68,6 +68,9 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		})
 	}
 
+	// Documents stored under older folding rules are rewritten once.
+	background("refold", func(ctx context.Context) error { return purchases.Refold(ctx, rdb, log) })
+
 	instance := instanceID()
 	metrics := newMetrics()
 	// An instance that serves many sockets may leave storing to others
