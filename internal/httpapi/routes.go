@@ -40,6 +40,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /purchases/{id}", s.api(s.getPurchase))
 	mux.Handle("GET /feed/status", s.api(s.feedStatus))
 
+	// The original app's browser client calls these (see original.go).
+	mux.Handle("GET /purchase/purchases", s.api(s.recentPurchases))
+	mux.Handle("GET /purchase/history", s.api(s.originalHistory))
+	mux.Handle("GET /purchase/top-sellers", s.api(s.topSellers))
+	mux.Handle("GET /api/config/ws", s.api(s.wsConfigHandler))
+
 	// The live WebSocket loads the session itself (see requireSocketUser).
 	if s.Live != nil {
 		mux.Handle("GET /ws", s.requireSocketUser(s.Live))
