@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"bytes"
@@ -7,12 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/beatsbyredis/beats/internal/app"
+	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/config"
 )
 
@@ -20,9 +21,9 @@ import (
 // pool that cannot dial) come out as JSON log records like every other
 // line, not as plain text on stderr.
 func TestRedisClientLogsAreJSON(t *testing.T) {
-	var buf syncBuffer
-	RouteRedisLogs(NewLogger(config.Serve{LogJSON: true, LogLevel: "info"}, &buf))
-	t.Cleanup(func() { RouteRedisLogs(slog.Default()) })
+	var buf apptest.SyncBuffer
+	app.RouteRedisLogs(app.NewLogger(config.Serve{LogJSON: true, LogLevel: "info"}, &buf))
+	t.Cleanup(func() { app.RouteRedisLogs(slog.Default()) })
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -52,23 +53,4 @@ func TestRedisClientLogsAreJSON(t *testing.T) {
 	if !found {
 		t.Errorf("go-redis's dial failure is not in the JSON log:\n%s", bytes.TrimSpace([]byte(buf.String())))
 	}
-}
-
-// syncBuffer is a buffer the logger (from go-redis's goroutines) and the
-// test may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/apptest"
+	"github.com/beatsbyredis/beats/internal/feedtest"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
 	"github.com/beatsbyredis/beats/internal/testwait"
@@ -145,7 +145,7 @@ func TestRetimedReplayKeepsEveryPurchaseInTheHistory(t *testing.T) {
 	ctx := context.Background()
 	lines := strings.Split(strings.TrimSpace(string(mustRead(t, replayFile))), "\n")
 	for i := 4; i < len(lines); i++ {
-		lines[i] = shiftTimes(t, lines[i], 3*86400)
+		lines[i] = string(feedtest.ShiftTimes(t, []byte(lines[i]), 3*86400))
 	}
 	path := filepath.Join(t.TempDir(), "gap.jsonl")
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
@@ -172,28 +172,4 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// shiftTimes moves every time of one recorded answer by d seconds.
-func shiftTimes(t *testing.T, line string, d float64) string {
-	t.Helper()
-	var a map[string]any
-	if err := json.Unmarshal([]byte(line), &a); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"start_date", "end_date", "server_time"} {
-		a[k] = a[k].(float64) + d
-	}
-	for _, e := range a["events"].([]any) {
-		ev := e.(map[string]any)
-		ev["utc_date"] = ev["utc_date"].(float64) + d
-		for _, it := range ev["items"].([]any) {
-			it.(map[string]any)["utc_date"] = it.(map[string]any)["utc_date"].(float64) + d
-		}
-	}
-	b, err := json.Marshal(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

@@ -3,7 +3,6 @@ package feed
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/beatsbyredis/beats/internal/feedtest"
 )
 
 // gapRecording is the recorded file with its last four answers moved three
@@ -21,36 +22,11 @@ func gapRecording(t *testing.T) []byte {
 	var out [][]byte
 	for i, l := range recordedLines(t) {
 		if i >= 4 {
-			l = shiftAnswer(t, l, 3*86400)
+			l = feedtest.ShiftTimes(t, l, 3*86400)
 		}
 		out = append(out, l)
 	}
 	return append(bytes.Join(out, []byte("\n")), '\n')
-}
-
-// shiftAnswer moves every time of one answer by d seconds.
-func shiftAnswer(t *testing.T, line []byte, d float64) []byte {
-	t.Helper()
-	var a map[string]any
-	if err := json.Unmarshal(line, &a); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range []string{"start_date", "end_date", "server_time"} {
-		a[k] = a[k].(float64) + d
-	}
-	for _, e := range a["events"].([]any) {
-		ev := e.(map[string]any)
-		ev["utc_date"] = ev["utc_date"].(float64) + d
-		for _, it := range ev["items"].([]any) {
-			m := it.(map[string]any)
-			m["utc_date"] = m["utc_date"].(float64) + d
-		}
-	}
-	b, err := json.Marshal(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // published is one item as Run handed it to the publisher.
@@ -234,7 +210,7 @@ func TestKeepTimesOlderThanRetention(t *testing.T) {
 	var out [][]byte
 	for i, l := range lines {
 		if i >= 4 {
-			l = shiftAnswer(t, l, float64(recent.Unix()-1599689040))
+			l = feedtest.ShiftTimes(t, l, float64(recent.Unix()-1599689040))
 		}
 		out = append(out, l)
 	}
