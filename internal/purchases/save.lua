@@ -23,7 +23,7 @@
 -- with pcall (a sample the series refuses is only missing from the chart;
 -- the purchase is still stored, counted and sent live).
 
--- >>> inputs checked before the first write (issue 12)
+-- >>> inputs checked before the first write
 local function invalid(what, v)
   return redis.error_reply('INVALID ' .. what .. ' ' .. tostring(v))
 end
@@ -39,15 +39,10 @@ end
 if not window or window % 1 ~= 0 or not at or at ~= at then
   return invalid('time', ARGV[12])
 end
--- feed.MaxAhead against Redis's own clock: one clock for every instance.
-local now = redis.call('TIME')
-if at > tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000 + 60000 then
-  return invalid('time ahead of the clock', ARGV[12])
-end
 if ARGV[3] == '' or not tonumber(ARGV[8]) then
   return invalid('artist or live stream size', ARGV[3])
 end
--- <<< inputs checked
+-- <<< inputs checked (the time against the clock: after the guard)
 
 if redis.call('EXISTS', KEYS[1]) == 1 then
   if ARGV[10] ~= '' then
@@ -55,6 +50,12 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
   end
   return 0
 end
+-- >>> feed.MaxAhead against Redis's own clock: one clock for every instance.
+local now = redis.call('TIME')
+if at > tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000 + 60000 then
+  return invalid('time ahead of the clock', ARGV[12])
+end
+-- <<<
 redis.call('JSON.SET', KEYS[1], '$', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('ZINCRBY', KEYS[2], ARGV[4], ARGV[3])
