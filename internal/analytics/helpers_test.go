@@ -52,10 +52,21 @@ func synthetic(start time.Time, span time.Duration, perHour float64, seed uint64
 	}
 }
 
+// storeRetention is the saver's: the tests' purchases are dated months
+// ago, which the app's 30 days would refuse; each Service clips ranges to
+// its own retention and clock.
+const storeRetention = 10 * 365 * 24 * time.Hour
+
 // store saves ps through the save script, pipelined.
 func store(t *testing.T, rdb *redis.Client, ps []purchases.Purchase) {
 	t.Helper()
-	saver := purchases.NewSaver(rdb, retention)
+	storeFor(t, rdb, ps, storeRetention)
+}
+
+// storeFor is store with the saver's retention.
+func storeFor(t *testing.T, rdb *redis.Client, ps []purchases.Purchase, keep time.Duration) {
+	t.Helper()
+	saver := purchases.NewSaver(rdb, keep)
 	for i := 0; i < len(ps); i += 500 {
 		pipe := rdb.Pipeline()
 		for _, p := range ps[i:min(i+500, len(ps))] {

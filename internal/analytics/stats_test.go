@@ -102,7 +102,7 @@ func TestNothingCountedTwiceOnRetry(t *testing.T) {
 // of the retention plus its bucket's span at most.
 func TestCountersExpireWithTheRetention(t *testing.T) {
 	rdb := setup(t)
-	store(t, rdb, synthetic(time.Now().Add(-2*time.Hour), time.Hour, 100, 3))
+	storeFor(t, rdb, synthetic(time.Now().Add(-2*time.Hour), time.Hour, 100, 3), retention)
 	keys, err := rdb.Keys(t.Context(), "stats:*").Result()
 	if err != nil || len(keys) < 5 {
 		t.Fatalf("counter keys %v, %v", keys, err)

@@ -33,6 +33,7 @@ import (
 // stops the embedded Redis last. ready, if not nil, receives the address
 // the server listens on.
 func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(addr string)) error {
+	RouteRedisLogs(log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("app: listen %s: %w", cfg.Addr, err)
@@ -68,6 +69,9 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		})
 	}
 
+	// Documents stored under older folding rules are rewritten once.
+	background("refold", func(ctx context.Context) error { return purchases.Refold(ctx, rdb, log) })
+
 	instance := instanceID()
 	metrics := newMetrics()
 	// An instance that serves many sockets may leave storing to others
@@ -80,7 +84,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		})
 		background("processor", processor.Run)
 	}
-	lease := ingest.NewLease(rdb, instance, 15*time.Second)
+	lease := ingest.NewLease(rdb, instance, feedLeaseTTL)
 	background("feed", func(ctx context.Context) error {
 		return runFeed(ctx, cfg, lease, ingest.NewPublisher(rdb), ingest.NewHealth(rdb, nil), log)
 	})

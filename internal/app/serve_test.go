@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/apptest"
+	"github.com/beatsbyredis/beats/internal/feedtest"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
 	"github.com/beatsbyredis/beats/internal/testwait"
@@ -20,7 +24,8 @@ const replayFile = "../../testdata/feed-2020-09-09.jsonl"
 
 // TestReplayStoresEveryPurchaseOnce is the definition of done:
 // the recorded file at full speed stores all 264 purchases exactly once,
-// and playing it again stores nothing new.
+// and starting it again resumes where the stored data ends: it publishes
+// nothing again (it used to publish the whole file once more).
 func TestReplayStoresEveryPurchaseOnce(t *testing.T) {
 	srv := redistest.Server(t)
 	rdb := redistest.Connect(t, srv.URL())
@@ -43,6 +48,12 @@ func TestReplayStoresEveryPurchaseOnce(t *testing.T) {
 	testwait.Until(t, 10*time.Second, "the second replay to be stored", func() bool { return allStored(t, rdb) })
 	if n := apptest.CountPurchases(t, rdb); n != 264 {
 		t.Errorf("after a second replay: %d purchases, want 264", n)
+	}
+	if !strings.Contains(second.Logs.String(), "sales_left=0") {
+		t.Errorf("the second start did not resume at the end of the file:\n%s", apptest.Tail(second.Logs.String(), 20))
+	}
+	if n := rdb.XLen(context.Background(), purchases.Stream).Val(); n != 264 {
+		t.Errorf("the stream got %d entries in all, want the 264 of one replay", n)
 	}
 	if after := counters(t, rdb); after != before {
 		t.Errorf("counters changed on replay:\n before %+v\n after  %+v", before, after)
@@ -121,4 +132,44 @@ func TestServingOnlyInstanceLeavesStoringToOthers(t *testing.T) {
 	if !strings.Contains(web.Logs.String(), "feed: running") || strings.Contains(store.Logs.String(), "feed: running") {
 		t.Fatal("want the feed on the serving-only instance, which started first")
 	}
+}
+
+// TestRetimedReplayKeepsEveryPurchaseInTheHistory replays, at full speed, the
+// recording with its last four answers moved three days later (a recorder
+// off for days). Every purchase is stored, dated no later than now, and
+// counted in the history: before, 130 of the 264 were dated three days
+// ahead and left out of it.
+func TestRetimedReplayKeepsEveryPurchaseInTheHistory(t *testing.T) {
+	srv := redistest.Server(t)
+	rdb := redistest.Connect(t, srv.URL())
+	ctx := context.Background()
+	lines := strings.Split(strings.TrimSpace(string(mustRead(t, replayFile))), "\n")
+	for i := 4; i < len(lines); i++ {
+		lines[i] = string(feedtest.ShiftTimes(t, []byte(lines[i]), 3*86400))
+	}
+	path := filepath.Join(t.TempDir(), "gap.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	apptest.Start(t, srv.URL(), "--feed", "replay:"+path, "--speed", "0")
+	testwait.Until(t, 10*time.Second, "264 purchases", func() bool { return apptest.CountPurchases(t, rdb) == 264 })
+	testwait.Until(t, 10*time.Second, "the stream to be stored", func() bool { return allStored(t, rdb) })
+	counters(t, rdb) // the history sums to 264
+	newest, err := rdb.Do(ctx, "FT.SEARCH", purchases.IndexAlias, "*", "SORTBY", "utc_date_raw", "DESC",
+		"LIMIT", "0", "1", "RETURN", "1", "utc_date_raw", "DIALECT", "2").Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if at, _ := strconv.ParseFloat(fmt.Sprint(newest[2].([]any)[1]), 64); at > float64(time.Now().Unix())+1 {
+		t.Errorf("the newest purchase is dated %.0f s ahead of now", at-float64(time.Now().Unix()))
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -44,12 +44,6 @@ type answerWire struct {
 	ErrorMessage optString       `json:"error_message"`
 }
 
-type eventWire struct {
-	EventType optString       `json:"event_type"`
-	UTCDate   optFloat        `json:"utc_date"`
-	Items     json.RawMessage `json:"items"`
-}
-
 // DecodeAnswer decodes an answer of either endpoint: the {"feed_data": {...}}
 // of get_initial or the bare object of get. It is tolerant inside (missing
 // keys, nulls, numbers as decimals or strings, events or items of the wrong
@@ -145,28 +139,36 @@ func checkObject(b []byte) error {
 	return nil
 }
 
+// eventsWire is the events list read in one pass: decoding each event and
+// each list of items again from raw bytes validated the same bytes up to
+// six times, most of the time of reading a recording. An element of the
+// wrong shape (an event that is not an object, items that are not a list)
+// is left zero and skipped; each item is decoded on its own (Item's
+// UnmarshalJSON), so one odd item costs only itself.
+type eventsWire []struct {
+	EventType optString         `json:"event_type"`
+	UTCDate   optFloat          `json:"utc_date"`
+	Items     []json.RawMessage `json:"items"`
+}
+
 func decodeEvents(raw json.RawMessage) ([]Event, error) {
 	if isNull(raw) {
 		return nil, nil
 	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
+	var list eventsWire
+	raw = bytes.TrimSpace(raw)
+	if err := json.Unmarshal(raw, &list); raw[0] != '[' || (err != nil && !isTypeError(err)) {
 		return nil, fmt.Errorf("%w: events is not a list", ErrBadAnswer)
 	}
 	events := make([]Event, 0, len(list))
-	for _, r := range list {
-		var ew eventWire
-		if json.Unmarshal(r, &ew) != nil || ew.EventType.v != "sale" {
+	for _, ew := range list {
+		if ew.EventType.v != "sale" || ew.Items == nil {
 			continue
 		}
-		var items []json.RawMessage
-		if json.Unmarshal(ew.Items, &items) != nil {
-			continue
-		}
-		ev := Event{EventType: ew.EventType.v, UTCDate: ew.UTCDate.v, Items: make([]Item, 0, len(items))}
-		for _, ir := range items {
+		ev := Event{EventType: ew.EventType.v, UTCDate: ew.UTCDate.v, Items: make([]Item, 0, len(ew.Items))}
+		for _, ir := range ew.Items {
 			var it Item
-			if isNull(ir) || json.Unmarshal(ir, &it) != nil {
+			if isNull(ir) || it.UnmarshalJSON(ir) != nil {
 				continue
 			}
 			ev.Items = append(ev.Items, it)
@@ -174,6 +176,13 @@ func decodeEvents(raw json.RawMessage) ([]Event, error) {
 		events = append(events, ev)
 	}
 	return events, nil
+}
+
+// isTypeError: a value of the wrong type somewhere, which json.Unmarshal
+// skips while it decodes the rest.
+func isTypeError(err error) bool {
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &te)
 }
 
 func isNull(raw json.RawMessage) bool {

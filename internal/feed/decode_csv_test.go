@@ -7,6 +7,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // TestDecodeItemsFromCSV feeds the same 264 real items as they appear after
@@ -20,7 +21,7 @@ func TestDecodeItemsFromCSV(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, s := range salesOf(a, nil) {
+		for _, s := range salesOf(a, nil, time.Time{}) {
 			for _, it := range s.Items {
 				want[it.ID] = it
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // FuzzDecodeAnswer checks that no input panics the decoder, that what it
@@ -48,7 +49,18 @@ func FuzzDecodeAnswer(f *testing.F) {
 				}
 			}
 		}
-		_ = salesOf(a, nil)
+		for _, s := range salesOf(a, nil, time.Time{}) {
+			for _, it := range s.Items {
+				if err := it.Check(0, time.Time{}); err != nil {
+					t.Fatalf("salesOf kept an item that breaks a rule: %v", err)
+				}
+			}
+			for _, r := range s.Rejected {
+				if r.Reason == "" || !json.Valid(r.Item) {
+					t.Fatalf("reject without a reason or its item: %+v", r)
+				}
+			}
+		}
 		raw, a2, err := bareAnswer(b)
 		if err != nil {
 			t.Fatalf("DecodeAnswer accepted what bareAnswer refused: %v", err)

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"math"
 	"strconv"
+	"time"
 )
 
 // Item is one purchased item as the Bandcamp sales feed describes it.
@@ -40,12 +41,32 @@ type Item struct {
 	AmountOverFmt      *string `json:"amount_over_fmt,omitempty"`
 	ItemSlug           *string `json:"item_slug,omitempty"`
 	AddlCount          *int64  `json:"addl_count,omitempty"`
+
+	// bad names the first number the feed gave that is not one (see
+	// flex.go), and raw is then the item as the feed wrote it, for the
+	// dead letter; both are empty for a well-formed item.
+	bad, raw string
 }
 
 // Sale is one checkout: an event of type "sale" in the feed.
 type Sale struct {
 	UTCDate float64 // seconds since the epoch, as the feed gives it
 	Items   []Item
+	// Rejected are items of this checkout (or, for a sale without Items,
+	// of its answer) that broke a rule of validate.go: the publisher sends
+	// them to the dead-letter stream, never to the store.
+	Rejected []Rejected
+	// Mark, when set, is where the source stands once this sale is published.
+	Mark *Mark
+}
+
+// Mark is where a finite source (a replay) stands once a sale is published.
+// The publisher stores it with the sale, in one transaction, so that the
+// source opened again (a restart, another instance) resumes right after the
+// last sale stored (Replay.Resume).
+type Mark struct {
+	Key, Value string
+	TTL        time.Duration // 0: kept until deleted
 }
 
 // Source yields sales in time order.

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -33,8 +34,9 @@ type itemWire struct {
 
 // UnmarshalJSON decodes an item tolerantly: numbers may be whole, decimal
 // ("123.0" ids from pandas) or quoted; null, "null" and "" leave optional
-// numbers nil; a value of the wrong shape reads as missing. It fails only when
-// the item is not a JSON object at all.
+// numbers nil; text of the wrong shape reads as missing. A number that is
+// present but is not one is remembered, and the item then fails Check. It
+// fails only when the item is not a JSON object at all.
 func (it *Item) UnmarshalJSON(b []byte) error {
 	var w itemWire
 	if err := json.Unmarshal(b, &w); err != nil {
@@ -65,6 +67,20 @@ func (it *Item) UnmarshalJSON(b []byte) error {
 		AmountOverFmt:      w.AmountOverFmt.ptr(),
 		ItemSlug:           w.ItemSlug.ptr(),
 		AddlCount:          w.AddlCount.ptr(),
+	}
+	for _, f := range []struct{ name, bad string }{
+		{"utc_date", w.UTCDate.bad}, {"amount_paid", w.AmountPaid.bad}, {"item_price", w.ItemPrice.bad},
+		{"amount_paid_usd", w.AmountPaidUSD.bad}, {"art_id", w.ArtID.bad}, {"releases", w.Releases.bad},
+		{"package_image_id", w.PackageImageID.bad}, {"addl_count", w.AddlCount.bad},
+	} {
+		if f.bad != "" {
+			it.bad = f.name + " " + f.bad
+			var raw bytes.Buffer
+			if json.Compact(&raw, b) == nil {
+				it.raw = raw.String()
+			}
+			break
+		}
 	}
 	return nil
 }

@@ -194,7 +194,7 @@ func (l *Live) advance(ans Answer, began time.Time) {
 // admit turns an answer into sales not seen before, then forgets ids that
 // are too old to come back.
 func (l *Live) admit(ans Answer) []Sale {
-	sales := salesOf(ans, func(it Item) bool { return l.seen.add(it.ID, it.UTCDate) })
+	sales := salesOf(ans, func(it Item) bool { return l.seen.add(it.ID, it.UTCDate) }, l.opts.Now())
 	if ans.StartDate > 0 {
 		window := max(ans.EndDate-ans.StartDate, int64(l.opts.PollInterval/time.Second), 60)
 		l.seen.forgetBefore(float64(ans.StartDate - dedupWindows*window))

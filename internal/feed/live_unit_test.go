@@ -89,7 +89,7 @@ func TestLiveDedupMemoryIsBounded(t *testing.T) {
 		for i := range 42 { // purchases every 1.5 s, the last two repeated next window
 			at := float64(start-3) + 1.5*float64(i)
 			a.Events = append(a.Events, Event{EventType: "sale", UTCDate: at,
-				Items: []Item{{UTCDate: at, URL: fmt.Sprintf("//x.bandcamp.com/album/%d", int(at*10))}}})
+				Items: []Item{{UTCDate: at, ArtistName: "x", URL: fmt.Sprintf("//x.bandcamp.com/album/%d", int(at*10))}}})
 		}
 		return a
 	}

@@ -15,6 +15,13 @@ type OpenSpec struct {
 	Arg       string // replay: the file; synthetic: checkouts a second (default 1)
 	BaseURL   string // live API; default https://bandcamp.com
 	KeepTimes bool   // replay: keep recorded times
+	// Speed is the pace Run plays the source at (--speed). A replay
+	// re-times its sales by it; the synthetic feed takes it as a factor of
+	// its rate and is then played at speed 1 (see PaceOf), so that its
+	// purchases are dated when they are made.
+	Speed float64
+	// Retention is how long the store keeps purchases (--retention).
+	Retention time.Duration
 	Logger    *slog.Logger
 	Client    *http.Client
 	Attempted func(err error) // live: see LiveOptions.Attempted
@@ -55,7 +62,7 @@ func Open(ctx context.Context, spec OpenSpec) (Source, error) {
 		if spec.Arg == "" {
 			return nil, fmt.Errorf("feed: replay needs a file")
 		}
-		r, err := NewReplay(spec.Arg, ReplayOptions{KeepTimes: spec.KeepTimes, Logger: log})
+		r, err := NewReplay(spec.Arg, ReplayOptions{KeepTimes: spec.KeepTimes, Speed: spec.Speed, Retention: spec.Retention, Logger: log})
 		if err != nil {
 			return nil, err
 		}
@@ -69,8 +76,21 @@ func Open(ctx context.Context, spec OpenSpec) (Source, error) {
 				return nil, fmt.Errorf("feed: synthetic rate %q: want a positive number of checkouts a second", spec.Arg)
 			}
 		}
+		if spec.Speed > 0 {
+			rate *= spec.Speed
+		}
 		log.Info("feed: using synthetic feed", "rate", rate)
 		return NewSynthetic(SyntheticOptions{Rate: rate, Seed: time.Now().UnixNano()}), nil
 	}
 	return nil, fmt.Errorf("feed: unknown feed kind %q: want auto, live, replay or synthetic", spec.Kind)
+}
+
+// PaceOf is the speed to Run src at when --speed is speed: the synthetic
+// feed has it in its rate already (Open), and dates each purchase when it
+// is made, so it runs at 1; a faster pace would date it ahead of the clock.
+func PaceOf(src Source, speed float64) float64 {
+	if _, ok := src.(*Synthetic); ok {
+		return 1
+	}
+	return speed
 }

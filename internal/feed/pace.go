@@ -46,7 +46,9 @@ func Run(ctx context.Context, src Source, speed float64, publish func(context.Co
 			}
 			return fmt.Errorf("feed: read %s sale: %w", src.Mode(), err)
 		}
-		if speed > 0 {
+		// A sale that carries only rejects (see Sale) is sent on at once:
+		// its time may be none, and it must not move the schedule.
+		if speed > 0 && len(sale.Items) > 0 {
 			now := time.Now()
 			if !begun {
 				anchor, base, begun = now, sale.UTCDate, true

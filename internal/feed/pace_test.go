@@ -34,7 +34,7 @@ func (s *listSource) Next(ctx context.Context) (Sale, error) {
 		return Sale{}, io.EOF
 	}
 	s.i++
-	return Sale{UTCDate: 1e9 + s.times[s.i-1]}, nil
+	return Sale{UTCDate: 1e9 + s.times[s.i-1], Items: []Item{{URL: "//x"}}}, nil
 }
 
 // TestRunSchedule runs in a synctest bubble, whose clock is fake, so each

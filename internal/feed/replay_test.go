@@ -88,7 +88,7 @@ func TestReplayRecordedFile(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			log, logs := testLogger()
-			r, err := NewReplay(writeFile(t, c.file), ReplayOptions{KeepTimes: c.keepTimes, Now: fixedNow, Logger: log})
+			r, err := NewReplay(writeFile(t, c.file), ReplayOptions{KeepTimes: c.keepTimes, Speed: 1, Now: fixedNow, Logger: log})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,25 +105,28 @@ func TestReplayRecordedFile(t *testing.T) {
 }
 
 // checkReplay compares a replay with the recording: 264 unique items in
-// 230 sales, ids from recorded times, and times either kept or all moved by
-// one offset that puts the first sale at fixedNow.
+// 230 sales, ids from recorded times, and times either kept or, played at
+// speed 1, all moved by one offset that dates the first sale (its last item)
+// at fixedNow, each sale at its last item.
 func checkReplay(t *testing.T, got, recorded []Sale, keepTimes bool) {
 	t.Helper()
 	if len(got) != recordedSales {
 		t.Fatalf("%d sales, want %d", len(got), recordedSales)
 	}
 	offset := 0.0
+	at := func(s Sale) float64 { return s.UTCDate }
 	if !keepTimes {
-		offset = unixSeconds(fixedNow()) - recorded[0].UTCDate
+		offset = unixSeconds(fixedNow()) - latest(recorded[0])
+		at = latest
 	}
-	if math.Abs(got[0].UTCDate-(recorded[0].UTCDate+offset)) > 1e-6 {
-		t.Errorf("first sale at %f, want %f", got[0].UTCDate, recorded[0].UTCDate+offset)
+	if math.Abs(got[0].UTCDate-(at(recorded[0])+offset)) > 1e-6 {
+		t.Errorf("first sale at %f, want %f", got[0].UTCDate, at(recorded[0])+offset)
 	}
 	ids := map[string]bool{}
 	for i, s := range got {
 		want := recorded[i]
-		if math.Abs(s.UTCDate-offset-want.UTCDate) > 1e-5 || len(s.Items) != len(want.Items) {
-			t.Fatalf("sale %d at %f with %d items, want %f with %d", i, s.UTCDate, len(s.Items), want.UTCDate+offset, len(want.Items))
+		if math.Abs(s.UTCDate-offset-at(want)) > 1e-5 || len(s.Items) != len(want.Items) {
+			t.Fatalf("sale %d at %f with %d items, want %f with %d", i, s.UTCDate, len(s.Items), at(want)+offset, len(want.Items))
 		}
 		for j, it := range s.Items {
 			if it.ID != want.Items[j].ID || it.ID != PurchaseID(want.Items[j].UTCDate, it.URL) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -189,7 +190,12 @@ func readCredentials(w http.ResponseWriter, r *http.Request) (credentials, error
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch ct {
 	case "application/json":
-		if err := json.NewDecoder(r.Body).Decode(&c); err != nil {
+		dec := json.NewDecoder(r.Body)
+		if err := dec.Decode(&c); err != nil {
+			return credentials{}, bodyError(err)
+		}
+		// One object and nothing after it: `{...}garbage` is not JSON.
+		if _, err := dec.Token(); err != io.EOF {
 			return credentials{}, bodyError(err)
 		}
 	case "application/x-www-form-urlencoded":

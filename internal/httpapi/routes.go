@@ -46,13 +46,20 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /purchases/{id}", s.api(s.getPurchase))
 	mux.Handle("GET /feed/status", s.api(s.feedStatus))
 
+	// The original app's browser client calls these (see original.go).
+	mux.Handle("GET /purchase/purchases", s.api(s.recentPurchases))
+	mux.Handle("GET /purchase/history", s.api(s.originalHistory))
+	mux.Handle("GET /purchase/top-sellers", s.api(s.topSellers))
+	mux.Handle("GET /api/config/ws", s.api(s.wsConfigHandler))
+
 	// The live WebSocket loads the session itself (see requireSocketUser).
 	if s.Live != nil {
 		mux.Handle("GET /ws", s.requireSocketUser(s.Live))
 	}
 
 	// The dashboard: / needs a login, /login and /register do not, and any
-	// other path is a static file or the app's index.html.
+	// other path is a static file, a JSON 404 under apiPrefixes, or the
+	// app's index.html for its router.
 	mux.Handle("GET /{$}", s.loadLogin(s.requirePage(s.webApp())))
 	mux.Handle("GET /", s.webApp())
 
@@ -63,6 +70,10 @@ func (s *Server) Handler() http.Handler {
 		s.crossOriginProtection,
 	)
 }
+
+// apiPrefixes hold the API's routes: a path under one of them that no
+// route serves is an unknown API path (a JSON 404), never a page.
+var apiPrefixes = []string{"/account/", "/api/", "/feed/", "/purchase/", "/purchases/"}
 
 // api is an endpoint that needs a logged-in user and answers JSON.
 func (s *Server) api(h handlerFunc) http.Handler {

@@ -10,14 +10,22 @@ import (
 
 // webApp serves the built dashboard, precompressed (see staticFiles). Vite
 // names its assets by content hash, so they are cached for a year;
-// index.html is revalidated every time. Paths that are not files
-// (client-side routes such as /login) get index.html.
+// index.html is revalidated every time. Page paths that are not files
+// (client-side routes such as /login) get index.html; a path under one of
+// the API's prefixes that no route took gets a JSON 404.
 func (s *Server) webApp() http.Handler {
 	if s.Web == nil {
 		return http.NotFoundHandler()
 	}
 	files := newStaticFiles(s.Web)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, prefix := range apiPrefixes {
+			// The raw path: /purchases/%2F cleans to the page-looking /purchases.
+			if rest, ok := strings.CutPrefix(r.URL.Path, prefix); ok && rest != "" {
+				s.writeError(w, r, &Error{Status: http.StatusNotFound, Message: "not found"})
+				return
+			}
+		}
 		name := path.Clean("/" + r.URL.Path)
 		if name != "/" && !strings.HasSuffix(name, "/index.html") {
 			if f, err := files.lookup(name); err == nil {

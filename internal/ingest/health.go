@@ -103,6 +103,9 @@ func (h *Health) Attempted(err error) {
 func (h *Health) Sold(sales []feed.Sale) {
 	var newest float64
 	for _, s := range sales {
+		if len(s.Items) == 0 && len(s.Rejected) > 0 {
+			continue // it only carries rejected items, at its answer's time
+		}
 		newest = max(newest, s.UTCDate)
 	}
 	ms := int64(newest * 1000)

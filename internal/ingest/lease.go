@@ -101,8 +101,9 @@ func (l *Lease) Release(ctx context.Context) error {
 // still runs; only a lease taken by another instance, or one that may have
 // expired, stops fn.
 func (l *Lease) Hold(ctx context.Context, log *slog.Logger, fn func(context.Context) error) error {
-	// Waiting instances poll often, so a released lease is taken over fast.
-	poll := time.NewTicker(min(l.ttl/3, time.Second))
+	// Waiting instances poll often, so a released or expired lease is taken
+	// over fast.
+	poll := time.NewTicker(min(l.ttl/8, time.Second))
 	defer poll.Stop()
 	for {
 		ok, err := l.TryAcquire(ctx)
@@ -118,7 +119,7 @@ func (l *Lease) Hold(ctx context.Context, log *slog.Logger, fn func(context.Cont
 		case <-poll.C:
 		}
 	}
-	tick := time.NewTicker(l.ttl / 3)
+	tick := time.NewTicker(l.ttl / 4)
 	defer tick.Stop()
 	held, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

@@ -110,8 +110,12 @@ func queueDeadLetter(ctx context.Context, pipe redis.Pipeliner, m redis.XMessage
 	for k, v := range m.Values {
 		values = append(values, k, v)
 	}
-	pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.DeadStream, MaxLen: 10_000, Approx: true, Values: values})
+	pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.DeadStream, MaxLen: deadStreamSize, Approx: true, Values: values})
 }
+
+// deadStreamSize is about how many dead letters are kept: the newest, for a
+// person to read, without letting a feed full of bad items fill memory.
+const deadStreamSize = 10_000
 
 // streamKeep is how long stored entries stay in the stream, for people who
 // look at it (XRANGE); older ones are trimmed once every group has them.
@@ -133,15 +137,13 @@ func (p *Processor) Trim(ctx context.Context) error {
 	// group still needs an older entry.
 	keep := fmt.Sprintf("%d-0", time.Now().Add(-streamKeep).UnixMilli())
 	for _, g := range groups {
-		need := g.LastDeliveredID // delivered and acked up to here...
-		if g.Pending > 0 {        // ...unless something older is pending
-			sum, err := p.rdb.XPending(ctx, purchases.Stream, g.Name).Result()
-			if err != nil {
+		var pending *redis.XPending
+		if g.Pending > 0 { // something older than the last delivered may be pending
+			if pending, err = p.rdb.XPending(ctx, purchases.Stream, g.Name).Result(); err != nil {
 				return fmt.Errorf("ingest: XPENDING %s: %w", g.Name, err)
 			}
-			need = sum.Lower
 		}
-		if compareIDs(need, keep) < 0 {
+		if need := oldestNeeded(g.LastDeliveredID, pending); compareIDs(need, keep) < 0 {
 			keep = need
 		}
 	}
@@ -149,6 +151,18 @@ func (p *Processor) Trim(ctx context.Context) error {
 		return fmt.Errorf("ingest: XTRIM MINID %s: %w", keep, err)
 	}
 	return nil
+}
+
+// oldestNeeded is the oldest entry a group still needs: the oldest pending
+// one, else the one after its last delivered. The entries pending when
+// XINFO GROUPS answered may all be acknowledged by the time XPENDING does,
+// which then answers no lowest id: trimming at that empty id failed with
+// "ERR Invalid stream ID".
+func oldestNeeded(lastDelivered string, pending *redis.XPending) string {
+	if pending != nil && pending.Count > 0 && pending.Lower != "" {
+		return pending.Lower
+	}
+	return lastDelivered
 }
 
 // compareIDs orders stream ids ("ms-seq").

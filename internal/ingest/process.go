@@ -174,8 +174,9 @@ var errNoGroup = errors.New("consumer group missing")
 
 // handle stores a batch in one round trip: a pipeline of save scripts, each
 // of which also acknowledges its entry (see save.lua). An entry that cannot
-// be decoded is copied to the dead-letter stream and acknowledged, so
-// nothing is lost; one whose save failed stays pending for a retry.
+// be decoded, or whose item breaks a rule (feed/validate.go), is copied to
+// the dead-letter stream and acknowledged, so nothing is lost; one whose
+// save failed stays pending for a retry.
 func (p *Processor) handle(ctx context.Context, msgs []redis.XMessage) error {
 	err := p.store(ctx, msgs)
 	if err != nil && strings.Contains(err.Error(), "NOSCRIPT") {
@@ -197,10 +198,16 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 	for i, m := range msgs {
 		item, err := decodeFeedItem(m)
 		if err == nil {
+			// The feed checked it against its answer; whatever wrote the
+			// entry, the item meets the rules here (the Saver applies the
+			// clock's).
+			err = item.Check(0, time.Time{})
+		}
+		if err == nil {
 			saves[i], err = p.saver.QueueFromStream(ctx, pipe, purchases.Normalize(item), purchases.ConsumerGroup, m.ID)
 		}
 		if err != nil {
-			p.opt.Logger.Warn("ingest: undecodable entry moved to dead letters", "id", m.ID, "err", err)
+			p.opt.Logger.Warn("ingest: entry refused, moved to dead letters", "id", m.ID, "err", err)
 			queueDeadLetter(ctx, pipe, m, err.Error())
 			dead = append(dead, m.ID)
 		}
@@ -214,11 +221,20 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
 	}
 	stored := 0
+	refused := p.rdb.Pipeline()
 	for i, cmd := range saves {
 		if cmd == nil {
 			continue
 		}
 		n, err := cmd.Int()
+		if redis.HasErrorPrefix(err, "INVALID") {
+			// save.lua refused an input, having written nothing: retrying
+			// would not change its mind (Redis's clock disagreed with ours).
+			p.opt.Logger.Warn("ingest: save refused, moved to dead letters", "id", msgs[i].ID, "err", err)
+			queueDeadLetter(ctx, refused, msgs[i], err.Error())
+			refused.XAck(ctx, purchases.Stream, purchases.ConsumerGroup, msgs[i].ID)
+			continue
+		}
 		if err != nil {
 			p.opt.Logger.Warn("ingest: save failed, left pending for retry", "id", msgs[i].ID, "err", err)
 			continue
@@ -226,6 +242,11 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 		stored += n
 	}
 	p.opt.Stored(stored)
+	if refused.Len() > 0 {
+		if _, err := refused.Exec(ctx); err != nil {
+			return fmt.Errorf("ingest: dead-letter refused saves: %w", err)
+		}
+	}
 	return nil
 }
 

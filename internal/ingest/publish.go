@@ -6,6 +6,7 @@ package ingest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
@@ -34,8 +35,21 @@ func (p *Publisher) Publish(ctx context.Context, sale feed.Sale) error {
 // sales arrive faster than round trips (a replay at full speed, a live poll
 // that brings a minute of sales), one small pipeline per sale would wait
 // behind the consumers' pipelines each time.
+//
+// A sale that carries a Mark (a replay's position) is published in a
+// MULTI/EXEC with the mark, so the stored position never runs ahead of, nor
+// behind, the entries: a restarted replay resumes exactly after them.
 func (p *Publisher) PublishMany(ctx context.Context, sales []feed.Sale) error {
+	var mark *feed.Mark
+	for _, s := range sales {
+		if s.Mark != nil {
+			mark = s.Mark
+		}
+	}
 	pipe := p.rdb.Pipeline()
+	if mark != nil {
+		pipe = p.rdb.TxPipeline()
+	}
 	items := 0
 	for _, sale := range sales {
 		for _, it := range sale.Items {
@@ -52,6 +66,17 @@ func (p *Publisher) PublishMany(ctx context.Context, sales []feed.Sale) error {
 			})
 			items++
 		}
+		// Items that broke a rule (feed/validate.go) are kept for a person
+		// to read, never stored.
+		for _, r := range sale.Rejected {
+			pipe.XAdd(ctx, &redis.XAddArgs{Stream: purchases.DeadStream, MaxLen: deadStreamSize, Approx: true,
+				Values: []any{"error", r.Reason, "id", r.ID, "item", []byte(r.Item)}})
+			items++
+		}
+	}
+	if mark != nil {
+		pipe.Set(ctx, mark.Key, mark.Value, mark.TTL)
+		items++
 	}
 	if items == 0 {
 		return nil
@@ -60,4 +85,28 @@ func (p *Publisher) PublishMany(ctx context.Context, sales []feed.Sale) error {
 		return fmt.Errorf("ingest: XADD %d items: %w", items, err)
 	}
 	return nil
+}
+
+// resumable is a source that can continue where a stored Mark says
+// (*feed.Replay).
+type resumable interface {
+	Key() string
+	Resume(mark string)
+	Left() int
+}
+
+// Resume moves src, if it can resume (a replay), to just after the last
+// sale whose Mark was stored, and returns how many sales it has left (-1
+// for a source that cannot resume).
+func (p *Publisher) Resume(ctx context.Context, src feed.Source) (int, error) {
+	r, ok := src.(resumable)
+	if !ok {
+		return -1, nil
+	}
+	mark, err := p.rdb.Get(ctx, r.Key()).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, fmt.Errorf("ingest: read the replay's position %s: %w", r.Key(), err)
+	}
+	r.Resume(mark)
+	return r.Left(), nil
 }

@@ -16,7 +16,7 @@ func TestReadOnceStoresABacklogInOneCall(t *testing.T) {
 	rdb, pub := setup(t)
 	now := time.Now()
 	for i := range 130 { // 260 entries; the test processor reads 200 a batch
-		if err := pub.Publish(ctx, sale(now.Add(time.Duration(i)*time.Second), "a", "b")); err != nil {
+		if err := pub.Publish(ctx, sale(now.Add(-time.Duration(i)*time.Second), "a", "b")); err != nil {
 			t.Fatal(err)
 		}
 	}

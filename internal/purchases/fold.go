@@ -22,12 +22,17 @@ func Fold(s string) string {
 			continue
 		}
 		switch {
-		case isCJK(r):
+		case isCJK(r) && unicode.IsLetter(r): // not radicals (⻂), which are symbols
 			b.WriteByte(' ')
 			b.WriteRune(r)
 			b.WriteByte(' ')
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
+			r = unicode.ToLower(r)
+			if plain, ok := plainLetters[r]; ok {
+				b.WriteString(plain)
+			} else {
+				b.WriteRune(r)
+			}
 		default:
 			b.WriteByte(' ')
 		}
@@ -35,6 +40,18 @@ func Fold(s string) string {
 	// Recompose what survives (Hangul syllables), then tidy the spaces.
 	return strings.Join(strings.Fields(norm.NFC.String(b.String())), " ")
 }
+
+// plainLetters are letters that NFKD does not decompose into a base letter
+// and an accent, as people type them on a keyboard without them: "Y-NOT"
+// finds "Y-NØT" and "agaetis" finds "Ágætis byrjun". (Capitals are lowered
+// first; İ decomposes to I and a dot, which goes with the accents.)
+var plainLetters = map[rune]string{
+	'ø': "o", 'æ': "ae", 'œ': "oe", 'ß': "ss", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th", 'ı': "i",
+}
+
+// FoldVersion names Fold's rules. Documents store their folded text, so a
+// change of the rules bumps it, and Refold rewrites the stored documents.
+const FoldVersion = 2
 
 // isCJK reports characters of scripts written without spaces between words.
 func isCJK(r rune) bool {

@@ -32,3 +32,9 @@ const (
 
 // Key is the document key of a purchase id.
 func Key(id string) string { return KeyPrefix + id }
+
+// The folding of stored documents' search_text (see Refold).
+const (
+	FoldedKey     = "purchases:folded"      // the FoldVersion stored documents are folded with
+	FoldedLockKey = "purchases:folded:lock" // held by the instance that refolds them
+)

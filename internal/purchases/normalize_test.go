@@ -57,9 +57,9 @@ func TestNormalizeRules(t *testing.T) {
 				t.Errorf("id %q", p.ID)
 			}
 		}},
-		{"NaN amount", func(it *feed.Item) { it.AmountPaidUSD = math.NaN() }, func(t *testing.T, p purchases.Purchase) {
-			if p.AmountPaidUSD != 0 {
-				t.Errorf("amount %v", p.AmountPaidUSD)
+		{"NaN amount kept for the Saver to refuse", func(it *feed.Item) { it.AmountPaidUSD = math.NaN() }, func(t *testing.T, p purchases.Purchase) {
+			if !math.IsNaN(p.AmountPaidUSD) {
+				t.Errorf("amount %v, want NaN kept (not made 0)", p.AmountPaidUSD)
 			}
 		}},
 	}

@@ -48,7 +48,9 @@ type Purchase struct {
 // ':' in artist_name becomes ';' (the artist is a sorted-set member and the
 // original app used ':' as its key separator), utc_date is the whole second
 // with utc_date_raw the float, album_title falls back to item_description,
-// and the string "null" means null.
+// and the string "null" means null. Amounts are kept as given: a purchase
+// that breaks the rules of feed/validate.go is refused by the Saver, never
+// stored with a made-up value.
 func Normalize(it feed.Item) Purchase {
 	id := it.ID
 	if id == "" {
@@ -64,9 +66,9 @@ func Normalize(it feed.Item) Purchase {
 		SlugType:           nullable(it.SlugType),
 		TrackAlbumSlugText: nullable(it.TrackAlbumSlugText),
 		Currency:           clean(it.Currency),
-		AmountPaid:         finite(it.AmountPaid),
-		ItemPrice:          finite(it.ItemPrice),
-		AmountPaidUSD:      finite(it.AmountPaidUSD),
+		AmountPaid:         it.AmountPaid,
+		ItemPrice:          it.ItemPrice,
+		AmountPaidUSD:      it.AmountPaidUSD,
 		Country:            clean(it.Country),
 		CountryCode:        strings.ToLower(clean(it.CountryCode)),
 		ArtID:              it.ArtID,
@@ -102,14 +104,6 @@ func nullable(s *string) *string {
 	}
 	v := *s
 	return &v
-}
-
-// finite keeps NaN and infinities (which JSON cannot carry) out of documents.
-func finite(f float64) float64 {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0
-	}
-	return f
 }
 
 // searchText is the folded text the index searches: artist, album and item.

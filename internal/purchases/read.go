@@ -167,6 +167,11 @@ func (r *Reader) TopSellers(ctx context.Context, n int) (TopSellersChart, error)
 	}
 	chart := TopSellersChart{Labels: make([]string, 0, len(zs)), Series: make([]float64, 0, len(zs))}
 	for _, z := range zs {
+		// A score of ±Inf, left by an amount stored before amounts were
+		// checked, would make every answer fail to encode: leave it out.
+		if math.IsInf(z.Score, 0) || math.IsNaN(z.Score) {
+			continue
+		}
 		name, _ := z.Member.(string)
 		chart.Labels = append(chart.Labels, name)
 		chart.Series = append(chart.Series, round2(z.Score))

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/feed"
 )
 
 // saveScript stores one purchase and applies its counters atomically, once
@@ -31,6 +33,15 @@ func NewSaver(rdb redis.UniversalClient, retention time.Duration) *Saver {
 	return &Saver{rdb: rdb, retention: retention, now: time.Now}
 }
 
+// WithClock returns a Saver like s that reads the time from now: the rules
+// (feed/validate.go) refuse a purchase dated ahead of the clock. Tests use it
+// to make the app's clock disagree with Redis's.
+func (s *Saver) WithClock(now func() time.Time) *Saver {
+	c := *s
+	c.now = now
+	return &c
+}
+
 // Queue adds the save of p to a pipeline; the command's result is 1 when p
 // was new and 0 when it was stored before.
 func (s *Saver) Queue(ctx context.Context, pipe redis.Pipeliner, p Purchase) (*redis.Cmd, error) {
@@ -47,8 +58,24 @@ func (s *Saver) QueueFromStream(ctx context.Context, pipe redis.Pipeliner, p Pur
 	return saveScript.EvalSha(ctx, pipe, keys, args...), nil
 }
 
-// scriptArgs are save.lua's KEYS and ARGV for p.
+// scriptArgs are save.lua's KEYS and ARGV for p, once p meets the rules of
+// feed/validate.go (then save.lua cannot fail half-way; it checks again).
 func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, error) {
+	now := s.now()
+	err := feed.Values{
+		UTCDate: p.UTCDateRaw, AmountPaid: p.AmountPaid, ItemPrice: p.ItemPrice, AmountUSD: p.AmountPaidUSD,
+		URL: p.URL, ArtistName: p.ArtistName,
+	}.Check(now)
+	// A purchase older than the retention would be found by search and
+	// counted in top sellers, but be missing from the history and the map:
+	// it is not stored at all. (Its first minute must be inside, since the
+	// series take a purchase at the start of its minute.)
+	if oldest := now.Add(-s.retention + time.Minute); err == nil && p.UTCDateRaw < float64(oldest.UnixMilli())/1000 {
+		err = fmt.Errorf("%w: utc_date %.3f is older than the retention (%v)", feed.ErrInvalid, p.UTCDateRaw, s.retention)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("purchases: save %s: %w", p.ID, err)
+	}
 	doc, err := encodeDocument(p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
@@ -59,13 +86,13 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 	retentionMS := s.retention.Milliseconds()
 	// A series refuses samples older than its retention, and one sample far
 	// in the future would make it refuse every present one after it.
-	now := s.now()
 	inSeries := 0
 	if window >= now.Add(-s.retention).UnixMilli() && window <= now.Add(maxFuture).UnixMilli() {
 		inSeries = 1
 	}
 	keys := []string{Key(p.ID), TopSellers, SalesSeries, RevenueSeries, LiveStream, Stream}
-	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize, group, entryID, p.ID}
+	args := []any{doc, int64(s.retention.Seconds()), p.ArtistName, round2(p.AmountPaidUSD), window, retentionMS, inSeries, liveStreamSize, group, entryID, p.ID,
+		int64(math.Round(p.UTCDateRaw * 1000))}
 	bucketKeys, bucketArgs, err := s.bucketArgs(p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("purchases: %s: %w", p.ID, err)

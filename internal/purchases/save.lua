@@ -7,31 +7,75 @@
 --       8 approximate length of the live stream
 --       9 consumer group  10 entry id ('' when the purchase came from elsewhere)
 --       11 purchase id (the document leaves it to the key; live readers need it)
+--       12 the purchase's time (ms)
 -- Range analytics (the block at the end; see buckets.go), with L levels of
--- buckets (3: day, hour, ten minutes, so KEYS 7-16 and ARGV 12-20):
+-- buckets (3: day, hour, ten minutes, so KEYS 7-16 and ARGV 13-21):
 -- KEYS: 7, 10, 13 stats:<level>:<start ms>  8, 11, 14 its :artists
 --       9, 12, 15 its :distinct-artists  7 + 3L stats:countries
--- ARGV: 12 amount in whole cents  13 item type  14 currency  15 country code
---       16 country name  17 L  18, 19, 20 each level's TTL (s)
--- Returns 1 when the purchase is new, 0 when it was stored before.
+-- ARGV: 13 amount in whole cents  14 item type  15 currency  16 country code
+--       17 country name  18 L  19, 20, 21 each level's TTL (s)
+-- Returns 1 when the purchase is new, 0 when it was stored before, and an
+-- error starting INVALID, having written nothing, when an input breaks a rule.
 --
 -- The EXISTS guard makes a retry a no-op, so a consumer that dies before
 -- acknowledging cannot count a purchase twice; acknowledging here, in the
 -- same atomic step, means an entry is acknowledged exactly when its
 -- purchase is stored. Redis does not roll a script back when a command in
--- it fails, so every command after the guard must not fail on data:
--- JSON.SET, EXPIRE, ZINCRBY, XADD, XACK, PFADD, HINCRBY, HMGET and HSET
--- take any valid input (the range counters add whole cents, checked in Go),
+-- it fails, so a save must apply every effect or none: every input is
+-- checked below before the first write (the Go side checked them too:
+-- feed/validate.go); JSON.SET, the first write, either fails whole or
+-- succeeds; EXPIRE, ZINCRBY, XADD and XACK cannot fail on checked input,
+-- nor can the range counters' HINCRBY, PFADD, HMGET and HSET, which add
+-- whole cents to keys only this script writes;
 -- and TS.ADD, which refuses samples out of the series' retention, is called
--- with pcall
--- (a sample the series refuses is only missing from the chart; the purchase
--- is still stored, counted and sent live).
+-- with pcall (a sample the series refuses is only missing from the chart;
+-- the purchase is still stored, counted and sent live).
+
+-- >>> inputs checked before the first write
+local function invalid(what, v)
+  return redis.error_reply('INVALID ' .. what .. ' ' .. tostring(v))
+end
+local usd = tonumber(ARGV[4])
+-- feed.MaxAmountUSD; NaN fails both comparisons, and so does an infinity one.
+if not usd or not (usd >= 0 and usd <= 100000) then
+  return invalid('amount_paid_usd', ARGV[4])
+end
+local ttl, window, at = tonumber(ARGV[2]), tonumber(ARGV[5]), tonumber(ARGV[12])
+if not ttl or ttl < 1 or ttl % 1 ~= 0 then
+  return invalid('ttl', ARGV[2])
+end
+if not window or window % 1 ~= 0 or not at or at ~= at then
+  return invalid('time', ARGV[12])
+end
+if ARGV[3] == '' or not tonumber(ARGV[8]) then
+  return invalid('artist or live stream size', ARGV[3])
+end
+-- [range analytics] its inputs: whole cents, and the keys and TTLs of
+-- each level of buckets.
+local cents, levels = tonumber(ARGV[13]), tonumber(ARGV[18])
+if not cents or cents % 1 ~= 0 or not levels or levels % 1 ~= 0 or levels < 0 or #KEYS ~= 7 + 3 * levels then
+  return invalid('range counters', ARGV[13])
+end
+for level = 0, levels - 1 do
+  local ttl = tonumber(ARGV[19 + level])
+  if not ttl or ttl < 1 or ttl % 1 ~= 0 then
+    return invalid('range counters ttl', ARGV[19 + level])
+  end
+end
+-- <<< inputs checked (the time against the clock: after the guard)
+
 if redis.call('EXISTS', KEYS[1]) == 1 then
   if ARGV[10] ~= '' then
     redis.call('XACK', KEYS[6], ARGV[9], ARGV[10])
   end
   return 0
 end
+-- >>> feed.MaxAhead against Redis's own clock: one clock for every instance.
+local now = redis.call('TIME')
+if at > tonumber(now[1]) * 1000 + tonumber(now[2]) / 1000 + 60000 then
+  return invalid('time ahead of the clock', ARGV[12])
+end
+-- <<<
 redis.call('JSON.SET', KEYS[1], '$', ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('ZINCRBY', KEYS[2], ARGV[4], ARGV[3])
@@ -45,26 +89,25 @@ redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[8], '*', 'id', ARGV[11], 'doc', 
 -- it in a hash of integers, add its cents to the artist in a sorted set and
 -- the artist to a HyperLogLog; the keys get their TTL when the bucket's
 -- first purchase creates them.
-local cents, levels = tonumber(ARGV[12]), tonumber(ARGV[17])
 local fields = {}
-for _, dim in ipairs({'type:' .. ARGV[13], 'currency:' .. ARGV[14], 'country:' .. ARGV[15]}) do
+for _, dim in ipairs({'type:' .. ARGV[14], 'currency:' .. ARGV[15], 'country:' .. ARGV[16]}) do
   fields[#fields + 1] = 'purchases:' .. dim
   fields[#fields + 1] = 'cents:' .. dim
 end
 for level = 0, levels - 1 do
   local stats, artists, distinct = KEYS[7 + 3 * level], KEYS[8 + 3 * level], KEYS[9 + 3 * level]
-  local ttl = ARGV[18 + level]
-  redis.call('ZINCRBY', artists, ARGV[12], ARGV[3])
+  local ttl = ARGV[19 + level]
+  redis.call('ZINCRBY', artists, ARGV[13], ARGV[3])
   redis.call('PFADD', distinct, ARGV[3])
   if redis.call('HINCRBY', stats, 'purchases', 1) == 1 then
     redis.call('EXPIRE', stats, ttl)
     redis.call('EXPIRE', artists, ttl)
     redis.call('EXPIRE', distinct, ttl)
   end
-  redis.call('HINCRBY', stats, 'cents', ARGV[12])
+  redis.call('HINCRBY', stats, 'cents', ARGV[13])
   for i = 1, #fields, 2 do
     redis.call('HINCRBY', stats, fields[i], 1)
-    redis.call('HINCRBY', stats, fields[i + 1], ARGV[12])
+    redis.call('HINCRBY', stats, fields[i + 1], ARGV[13])
   end
 end
 -- Each bucket's biggest purchase: the most cents, the smallest id among
@@ -77,10 +120,10 @@ for level = levels - 1, 0, -1 do
   if most and (cents < most or (cents == most and ARGV[11] > biggest[1])) then
     break
   end
-  redis.call('HSET', stats, 'biggest', ARGV[11], 'biggest:cents', ARGV[12])
+  redis.call('HSET', stats, 'biggest', ARGV[11], 'biggest:cents', ARGV[13])
 end
-if ARGV[15] ~= '' and ARGV[16] ~= '' then
-  redis.call('HSET', KEYS[7 + 3 * levels], ARGV[15], ARGV[16])
+if ARGV[16] ~= '' and ARGV[17] ~= '' then
+  redis.call('HSET', KEYS[7 + 3 * levels], ARGV[16], ARGV[17])
   redis.call('EXPIRE', KEYS[7 + 3 * levels], ARGV[2])
 end
 -- [end range analytics]

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,7 +114,8 @@ func TestGet(t *testing.T) {
 // whole shape, although the documents leave out what readers rebuild.
 func TestRecordedPurchasesReadBackWhole(t *testing.T) {
 	ctx := context.Background()
-	rdb, saver, reader := setup(t)
+	rdb, _, reader := setup(t)
+	saver := purchases.NewSaver(rdb, 20*365*24*time.Hour) // the recording is from 2020
 	items := purchases.RecordedItems(t)
 	want := map[string]purchases.Purchase{}
 	for _, it := range items {
@@ -155,18 +157,24 @@ func TestRecordedPurchasesReadBackWhole(t *testing.T) {
 	}
 }
 
-func TestSaveOldPurchaseSkipsSeries(t *testing.T) {
+// TestSaveRefusesPurchasesOlderThanRetention: a purchase older than the
+// retention would be in search and top sellers but not in the history or
+// the map; it is refused whole, so every view agrees. One just inside is
+// stored everywhere, its sample included.
+func TestSaveRefusesPurchasesOlderThanRetention(t *testing.T) {
 	ctx := context.Background()
 	rdb, saver, _ := setup(t)
 	old := purchases.Normalize(item(time.Date(2020, 9, 9, 22, 0, 0, 0, time.UTC), "Old", "Record", "France", "fr", 1))
-	if isNew, err := saver.Save(ctx, old); err != nil || !isNew {
-		t.Fatalf("Save(old) = %v, %v", isNew, err)
+	if _, err := saver.Save(ctx, old); !errors.Is(err, feed.ErrInvalid) || !strings.Contains(err.Error(), "older than the retention") {
+		t.Fatalf("Save(old) = %v, want it refused", err)
 	}
-	if n := rdb.Exists(ctx, purchases.Key(old.ID)).Val(); n != 1 {
-		t.Fatal("the old purchase was not stored")
+	if n := rdb.DBSize(ctx).Val(); n != 2 { // the two series
+		t.Errorf("a refused purchase left %d keys, want only the two series", n)
 	}
-	if info, err := rdb.TSInfo(ctx, purchases.SalesSeries).Result(); err != nil || info["totalSamples"] != int64(0) {
-		t.Fatalf("sales_ts = %v, %v; want no samples older than retention", info["totalSamples"], err)
+	edge := item(time.Now().Add(-30*24*time.Hour+2*time.Minute), "Edge", "Record", "France", "fr", 1)
+	save(t, saver, edge)
+	if info, err := rdb.TSInfo(ctx, purchases.SalesSeries).Result(); err != nil || info["totalSamples"] != int64(1) {
+		t.Fatalf("sales_ts = %v, %v; want the purchase inside the retention in it", info["totalSamples"], err)
 	}
 }
 
@@ -316,18 +324,20 @@ func TestEnsureIndexMovesAliasToNewVersion(t *testing.T) {
 
 // TestFutureOrOldPurchaseNeverBlocksTheSeries: samples a series refuses
 // must not stop the purchase from being stored and sent live, nor keep
-// later purchases out of the series.
+// later purchases out of the series; a purchase dated ahead of the clock
+// is refused whole.
 func TestFutureOrOldPurchaseNeverBlocksTheSeries(t *testing.T) {
 	ctx := context.Background()
 	rdb, saver, _ := setup(t)
 	now := time.Now()
-	save(t, saver,
-		item(now.Add(1000*24*time.Hour), "Future", "Far Ahead", "Japan", "jp", 1), // a clock in milliseconds, read as seconds
-		item(now.Add(-1000*24*time.Hour), "Past", "Long Ago", "Japan", "jp", 1),
-		item(now, "Present", "Today", "Japan", "jp", 1),
-	)
-	if n := rdb.XLen(ctx, purchases.LiveStream).Val(); n != 3 {
-		t.Errorf("live stream has %d entries, want 3", n)
+	future := item(now.Add(1000*24*time.Hour), "Future", "Far Ahead", "Japan", "jp", 1) // a clock in milliseconds, read as seconds
+	if _, err := saver.Save(ctx, purchases.Normalize(future)); !errors.Is(err, feed.ErrInvalid) {
+		t.Errorf("saving a purchase dated 1,000 days ahead: %v, want feed.ErrInvalid", err)
+	}
+	save(t, purchases.NewSaver(rdb, 2000*24*time.Hour), item(now.Add(-1000*24*time.Hour), "Past", "Long Ago", "Japan", "jp", 1))
+	save(t, saver, item(now, "Present", "Today", "Japan", "jp", 1))
+	if n := rdb.XLen(ctx, purchases.LiveStream).Val(); n != 2 {
+		t.Errorf("live stream has %d entries, want 2", n)
 	}
 	sample, err := rdb.TSGet(ctx, purchases.SalesSeries).Result()
 	if err != nil || sample.Timestamp != now.Truncate(time.Minute).UnixMilli() || sample.Value != 1 {

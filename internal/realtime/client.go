@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -15,6 +16,9 @@ var (
 	errGoingAway  = errors.New("server shutting down")
 	errNoPong     = errors.New("no pong in time")
 	errLoginEnded = errors.New("session ended")
+	// errBadText: a text message must be UTF-8 (RFC 6455, 8.1), which
+	// gorilla/websocket leaves to the application to check.
+	errBadText = errors.New("text message is not valid UTF-8")
 )
 
 // closeWait bounds how long a closing server waits for the peer to answer
@@ -41,8 +45,8 @@ func (h *Handler) serve(conn *websocket.Conn, sub *Subscription[*websocket.Prepa
 	return reason
 }
 
-// reader discards whatever the client sends until the socket ends; err is
-// why, readable once done is closed.
+// reader discards whatever the client sends until the socket ends (or a
+// text message is not UTF-8); err is why, readable once done is closed.
 type reader struct {
 	done chan struct{}
 	err  error
@@ -51,8 +55,13 @@ type reader struct {
 func (r *reader) run(conn *websocket.Conn) {
 	defer close(r.done)
 	for {
-		_, msg, err := conn.NextReader()
-		if err == nil {
+		kind, msg, err := conn.NextReader()
+		if err == nil && kind == websocket.TextMessage {
+			var text []byte // at most readLimit
+			if text, err = io.ReadAll(msg); err == nil && !utf8.Valid(text) {
+				err = errBadText
+			}
+		} else if err == nil {
 			_, err = io.Copy(io.Discard, msg)
 		}
 		if err != nil {
@@ -137,6 +146,8 @@ func closeFor(conn *websocket.Conn, reason error, r *reader) {
 		code, text = websocket.CloseGoingAway, "server shutting down"
 	case errors.Is(reason, errLoginEnded):
 		code, text = websocket.ClosePolicyViolation, "session ended"
+	case errors.Is(reason, errBadText):
+		code, text = websocket.CloseInvalidFramePayloadData, "invalid UTF-8"
 	}
 	switch {
 	case code != 0:

@@ -14,10 +14,11 @@ type purchasesMessage struct {
 }
 
 // snapshotMessage carries both charts in the shapes of the REST endpoints
-// /purchases/top-sellers and /purchases/history.
+// /purchases/top-sellers and /purchases/history, each history entry also
+// as {timestamp, value}, which the original app's client reads.
 type snapshotMessage struct {
 	TopSellers      purchases.TopSellersChart `json:"topSellers"`
-	PurchaseHistory []purchases.Point         `json:"purchaseHistory"`
+	PurchaseHistory []purchases.ChartPoint    `json:"purchaseHistory"`
 }
 
 // feedMessage tells the dashboard where sales come from ("live", "replay"

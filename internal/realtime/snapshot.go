@@ -124,7 +124,7 @@ func (s *snapshotter) build(ctx context.Context) ([]byte, error) {
 	if history == nil {
 		history = []purchases.Point{}
 	}
-	msg, err := json.Marshal(snapshotMessage{TopSellers: top, PurchaseHistory: history})
+	msg, err := json.Marshal(snapshotMessage{TopSellers: top, PurchaseHistory: purchases.ChartPoints(history)})
 	if err != nil {
 		return nil, fmt.Errorf("realtime: encode snapshot: %w", err)
 	}

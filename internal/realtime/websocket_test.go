@@ -168,28 +168,48 @@ func TestUnansweredPingsCloseTheSocket(t *testing.T) {
 	}
 }
 
-// TestClientMessagesAreDiscardedAndCapped: what a client sends is ignored,
-// unless it is over the read limit.
-func TestClientMessagesAreDiscardedAndCapped(t *testing.T) {
-	rdb := redistest.New(t)
-	_, srv := startLive(t, Options{Redis: rdb})
-	conn := dial(t, srv, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := conn.Write(ctx, websocket.MessageText, []byte(`{"hello":"server"}`)); err != nil {
-		t.Fatal(err)
+// TestClientMessagesAreDiscardedOrRefused: what a client sends is ignored
+// (a text message, a binary one even if it is not UTF-8), unless it is over
+// the read limit (1009) or a text message that is not UTF-8 (1007, invalid
+// frame payload data).
+func TestClientMessagesAreDiscardedOrRefused(t *testing.T) {
+	type clientMsg struct {
+		kind websocket.MessageType
+		data []byte
 	}
-	xadd(t, rdb, testPurchase(1, "A", 0))
-	if got := ids(readPurchases(t, conn, time.Second)); !slices.Equal(got, []string{"test-1"}) {
-		t.Fatalf("got %v after a client message, want [test-1]", got)
+	cases := []struct {
+		name      string
+		ignored   clientMsg
+		refused   clientMsg
+		closeCode websocket.StatusCode
+	}{
+		{"over the read limit", clientMsg{websocket.MessageText, []byte(`{"hello":"server"}`)},
+			clientMsg{websocket.MessageText, make([]byte, readLimit+1)}, websocket.StatusMessageTooBig},
+		{"text not UTF-8", clientMsg{websocket.MessageBinary, []byte{0xff, 0xfe}},
+			clientMsg{websocket.MessageText, []byte("caf\xe9")}, websocket.StatusInvalidFramePayloadData},
 	}
-
-	if err := conn.Write(ctx, websocket.MessageText, make([]byte, readLimit+1)); err != nil {
-		t.Fatal(err)
-	}
-	code, _, err := closeStatus(conn, 5*time.Second)
-	if code != websocket.StatusMessageTooBig {
-		t.Fatalf("closed with %v (%v), want 1009", code, err)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rdb := redistest.New(t)
+			_, srv := startLive(t, Options{Redis: rdb})
+			conn := dial(t, srv, nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := conn.Write(ctx, c.ignored.kind, c.ignored.data); err != nil {
+				t.Fatal(err)
+			}
+			xadd(t, rdb, testPurchase(1, "A", 0))
+			if got := ids(readPurchases(t, conn, time.Second)); !slices.Equal(got, []string{"test-1"}) {
+				t.Fatalf("got %v after a client message, want [test-1]", got)
+			}
+			if err := conn.Write(ctx, c.refused.kind, c.refused.data); err != nil {
+				t.Fatal(err)
+			}
+			code, _, err := closeStatus(conn, 5*time.Second)
+			if code != c.closeCode {
+				t.Fatalf("closed with %v (%v), want %d", code, err, c.closeCode)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,48 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/beatsbyredis/beats/internal/config"
+	"github.com/beatsbyredis/beats/internal/ingest"
+	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/redistest"
+	"github.com/beatsbyredis/beats/internal/testwait"
+)
+
+// TestFeedResumesWithin5sOfAKill: an instance killed with kill -9 while it
+// holds the feed lease leaves the key behind, just renewed. The feed must
+// resume within 5 s on another instance (or the restarted one), which
+// waited out the whole 15 s lease before.
+func TestFeedResumesWithin5sOfAKill(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rdb := redistest.New(t)
+	cfg, err := config.ParseServe([]string{"--feed", "replay:../../testdata/feed-2020-09-09.jsonl", "--speed", "0"},
+		func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What the killed holder left: its lease, renewed a moment ago.
+	if err := rdb.Set(ctx, ingest.LeaseKey, "killed replay", feedLeaseTTL).Err(); err != nil {
+		t.Fatal(err)
+	}
+	killed := time.Now()
+	log := slog.New(slog.DiscardHandler)
+	done := make(chan error, 1)
+	go func() {
+		done <- runFeed(ctx, cfg, ingest.NewLease(rdb, "survivor", feedLeaseTTL), ingest.NewPublisher(rdb), ingest.NewHealth(rdb, nil), log)
+	}()
+	testwait.Until(t, 5*time.Second, "the feed to resume on the surviving instance", func() bool {
+		return rdb.XLen(ctx, purchases.Stream).Val() > 0
+	})
+	t.Logf("resumed %v after the kill", time.Since(killed).Round(time.Millisecond))
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
