@@ -74,7 +74,8 @@ func bareAnswer(b []byte) ([]byte, Answer, error) {
 
 func decodeAnswer(b []byte) (Answer, json.RawMessage, error) {
 	b = bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
-	if err := checkObject(b); err != nil {
+	b, err := checkObject(b)
+	if err != nil {
 		return Answer{}, nil, err
 	}
 	inner := json.RawMessage(b)
@@ -113,30 +114,88 @@ func decodeAnswer(b []byte) (Answer, json.RawMessage, error) {
 }
 
 // checkObject explains why b is not a JSON object, in the terms an operator
-// needs: an HTML error page and a cut-off body are the common cases.
-func checkObject(b []byte) error {
+// needs: an HTML error page and a cut-off body are the common cases. It
+// returns b itself, or b with Python's bare NaN and Infinity quoted (see
+// quoteNonFinite).
+func checkObject(b []byte) ([]byte, error) {
 	switch {
 	case len(b) == 0:
-		return fmt.Errorf("%w: empty body", ErrBadAnswer)
+		return nil, fmt.Errorf("%w: empty body", ErrBadAnswer)
 	case b[0] == '<':
-		return fmt.Errorf("%w: an HTML page, not JSON: %q", ErrBadAnswer, snippet(b, 80))
+		return nil, fmt.Errorf("%w: an HTML page, not JSON: %q", ErrBadAnswer, snippet(b, 80))
 	}
 	if !json.Valid(b) {
+		if q, ok := quoteNonFinite(b); ok && json.Valid(q) {
+			return checkObject(q)
+		}
 		// A streaming decode tells a truncated body from a malformed one.
 		var v json.RawMessage
 		err := json.NewDecoder(bytes.NewReader(b)).Decode(&v)
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return fmt.Errorf("%w: truncated JSON (%d bytes)", ErrBadAnswer, len(b))
+			return nil, fmt.Errorf("%w: truncated JSON (%d bytes)", ErrBadAnswer, len(b))
 		}
 		if err == nil {
 			err = errors.New("data after the JSON value")
 		}
-		return fmt.Errorf("%w: invalid JSON: %v", ErrBadAnswer, err)
+		return nil, fmt.Errorf("%w: invalid JSON: %v", ErrBadAnswer, err)
 	}
 	if b[0] != '{' {
-		return fmt.Errorf("%w: JSON %q is not an object", ErrBadAnswer, snippet(b, 40))
+		return nil, fmt.Errorf("%w: JSON %q is not an object", ErrBadAnswer, snippet(b, 40))
 	}
-	return nil
+	return b, nil
+}
+
+// quoteNonFinite quotes the bare words NaN, Infinity and -Infinity where a
+// value belongs: Python's json module writes them (JSON has no such
+// numbers), so a recording that went through it would otherwise lose a
+// whole answer, valid purchases and all, to one such amount. Quoted, they
+// read as values that are not numbers (flex.go), and only their items are
+// refused, each with its reason, to the dead letters. ok reports whether
+// anything was quoted.
+func quoteNonFinite(b []byte) (out []byte, ok bool) {
+	inString, escaped, prev := false, false, byte(0) // prev: the last byte outside strings that is not space
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			out = append(out, c)
+			continue
+		}
+		if prev == ':' || prev == ',' || prev == '[' {
+			if word := nonFiniteAt(b[i:]); word != "" {
+				out = append(append(append(out, '"'), word...), '"')
+				i += len(word) - 1
+				prev, ok = '"', true
+				continue
+			}
+		}
+		inString = c == '"'
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			prev = c
+		}
+		out = append(out, c)
+	}
+	return out, ok
+}
+
+// nonFiniteAt is the non-finite word that b starts with, followed by the
+// end of a value, or "".
+func nonFiniteAt(b []byte) string {
+	for _, w := range [...]string{"NaN", "Infinity", "-Infinity"} {
+		if bytes.HasPrefix(b, []byte(w)) {
+			if rest := b[len(w):]; len(rest) == 0 || bytes.IndexByte([]byte(" \t\n\r,]}"), rest[0]) >= 0 {
+				return w
+			}
+		}
+	}
+	return ""
 }
 
 // eventsWire is the events list read in one pass: decoding each event and

@@ -29,6 +29,7 @@ func FuzzDecodeAnswer(f *testing.F) {
 		`{"events":[{"event_type":"sale","utc_date":"1e400","items":[{"art_id":"123.0","amount_paid":"null"}]}]}`,
 		`{"events":[{"event_type":"sale","items":[{"utc_date":-0,"art_id":-9223372036854775808}]}]}`,
 		`{"error":"yes","error_message":"x"}`,
+		`{"events":[{"event_type":"sale","utc_date":NaN,"items":[{"utc_date":1e9,"amount_paid":-Infinity,"artist_name":"NaN"},Infinity]}]}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -179,6 +179,44 @@ func TestRejectsRideWithTheAnswersSales(t *testing.T) {
 	}
 }
 
+// TestNonFiniteWordsCostOnlyTheirItems: Python's json module writes NaN,
+// Infinity and -Infinity bare, which is not JSON. An answer carrying them
+// (a recording that went through Python) keeps its valid purchases, and
+// each item with such a value is refused with its reason, not the whole
+// answer skipped.
+func TestNonFiniteWordsCostOnlyTheirItems(t *testing.T) {
+	good := mustJSON(t, validItem(map[string]any{"utc_date": 1599688810, "url": "//good.bandcamp.com/album/a"}))
+	body := `{"server_time":1599688869,"events":[
+		{"event_type":"sale","utc_date":1599688805,"items":[` +
+		strings.Replace(mustJSON(t, validItem(map[string]any{"utc_date": 1599688805})), `"amount_paid_usd":9.99`, `"amount_paid_usd": NaN`, 1) + `]},
+		{"event_type":"sale","utc_date":1599688806,"items":[` +
+		strings.Replace(mustJSON(t, validItem(map[string]any{"utc_date": 1599688806})), `"item_price":9.99`, `"item_price":Infinity`, 1) + `]},
+		{"event_type":"sale","utc_date":1599688807,"items":[` +
+		strings.Replace(mustJSON(t, validItem(map[string]any{"utc_date": 1599688807, "artist_name": "NaN, Infinity"})), `"amount_paid":9.99`, `"amount_paid":-Infinity`, 1) + `]},
+		{"event_type":"sale","utc_date":1599688810,"items":[` + good + `]}]}`
+	a, err := DecodeAnswer([]byte(body))
+	if err != nil {
+		t.Fatalf("the answer is lost to its non-finite words: %v", err)
+	}
+	sales := salesOf(a, nil, time.Time{})
+	if len(sales) != 1 || len(sales[0].Items) != 1 || sales[0].Items[0].URL != "//good.bandcamp.com/album/a" {
+		t.Fatalf("sales %+v, want the one valid purchase", sales)
+	}
+	want := []string{`amount_paid_usd "NaN" is not a number`, `item_price "Infinity" is not a number`, `amount_paid "-Infinity" is not a number`}
+	if len(sales[0].Rejected) != len(want) {
+		t.Fatalf("rejected %+v, want %d", sales[0].Rejected, len(want))
+	}
+	for i, r := range sales[0].Rejected {
+		if !strings.Contains(r.Reason, want[i]) {
+			t.Errorf("reject %d: reason %q, want it to say %q", i, r.Reason, want[i])
+		}
+	}
+	// Text that merely holds the words is left as it is.
+	if !strings.Contains(string(sales[0].Rejected[2].Item), `"artist_name":"NaN, Infinity"`) {
+		t.Errorf("a name holding the words was changed: %s", sales[0].Rejected[2].Item)
+	}
+}
+
 // TestItemCheckOnValues covers the rules the store applies again, on
 // values that JSON cannot carry.
 func TestItemCheckOnValues(t *testing.T) {
