@@ -45,6 +45,12 @@ func runFeed(ctx context.Context, cfg config.Serve, lease *ingest.Lease, pub *in
 			KeepTimes: cfg.KeepTimes, Speed: cfg.Speed, Retention: cfg.Retention, Logger: log,
 			Attempted: health.Attempted,
 		})
+		if errors.Is(err, feed.ErrNothingToReplay) {
+			// Reading the file again would find nothing again, and a big
+			// recording costs seconds of CPU to read: say it once.
+			log.Error("feed: the replay has nothing to publish: this instance runs no feed until restarted", "err", err)
+			return nil
+		}
 		if err != nil && ctx.Err() == nil {
 			log.Error("feed: cannot open the source, retrying in 5 s", "err", err)
 			_ = retry.Sleep(ctx, 5*time.Second)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -102,7 +103,7 @@ func NewReplay(path string, opts ReplayOptions) (*Replay, error) {
 		return nil, fmt.Errorf("feed: replay %s: %w", path, err)
 	}
 	if len(sales) == 0 {
-		return nil, fmt.Errorf("feed: replay %s: no sales in the file (%d bad lines)", path, bad)
+		return nil, fmt.Errorf("feed: replay %s: %w: no sales in the file (%d bad lines)", path, ErrNothingToReplay, bad)
 	}
 	if opts.KeepTimes && opts.Retention > 0 {
 		if sales, err = dropExpired(sales, opts, path); err != nil {
@@ -118,6 +119,11 @@ func NewReplay(path string, opts ReplayOptions) (*Replay, error) {
 		"keep_times", opts.KeepTimes, "key", r.key)
 	return r, nil
 }
+
+// ErrNothingToReplay: the recording has no purchase to publish (none in the
+// file, or, with --keep-times, none within --retention). Reading the same
+// file again gives the same answer, so it is not worth a retry.
+var ErrNothingToReplay = errors.New("nothing to replay")
 
 // ReplayKeyPrefix starts the Redis key of a replay's position; the rest is
 // the SHA-256 of the file's content.
@@ -173,7 +179,7 @@ func dropExpired(sales []Sale, opts ReplayOptions, path string) ([]Sale, error) 
 	}
 	sales = sales[keep:]
 	if len(sales) == 0 {
-		return nil, fmt.Errorf("feed: replay %s: every purchase is older than --retention %v", path, opts.Retention)
+		return nil, fmt.Errorf("feed: replay %s: %w: every purchase is older than --retention %v", path, ErrNothingToReplay, opts.Retention)
 	}
 	sales[0].Rejected = append(rejects, sales[0].Rejected...)
 	return sales, nil
