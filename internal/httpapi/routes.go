@@ -63,7 +63,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /{$}", s.loadLogin(s.requirePage(s.webApp())))
 	mux.Handle("GET /", s.webApp())
 
-	return chain(mux,
+	return chain(s.jsonMuxErrors(mux),
 		s.recoverPanics,
 		s.logRequests,
 		s.securityHeaders,
