@@ -78,7 +78,7 @@ type analyticsRun struct {
 	CounterBytes  float64       `json:"counter_bytes_per_purchase"` // MEMORY USAGE of every stats:* key
 	CounterKeys   int           `json:"counter_keys"`
 	Ranges        []rangeTiming `json:"ranges"`
-	Windows       []rangeTiming `json:"windows"` // by-country?window=, as the dashboard asks (shared for 1 s)
+	Windows       []rangeTiming `json:"windows"`  // by-country?window=, as the dashboard asks (shared for 1 s)
 	Trending      []rangeTiming `json:"trending"` // the first request of each window: computed, then kept 10 s
 	TopAlone      latencies     `json:"top_sellers_alone"`
 	Contention    []contention  `json:"contention"`

@@ -21,29 +21,36 @@ import (
 // beatsServer is `bin/beats serve` running as a child process, so the load
 // generators never share its process (nor its Go runtime).
 type beatsServer struct {
-	cmd    *exec.Cmd
-	base   string // http://127.0.0.1:port, also the Origin sent
-	logs   string
-	done   chan struct{}
-	cookie string // "beats_session=..." once logged in
+	cmd     *exec.Cmd
+	base    string // http://127.0.0.1:port, also the Origin sent
+	metrics string // http://127.0.0.1:port of --metrics-addr
+	logs    string
+	done    chan struct{}
+	cookie  string // "beats_session=..." once logged in
 }
 
-// startBeats runs `bin serve --addr 127.0.0.1:<free> args...` and waits for
-// /readyz to answer 200; it returns the time that took.
+// startBeats runs `bin serve --addr 127.0.0.1:<free> --metrics-addr
+// 127.0.0.1:<free> args...` and waits for /readyz to answer 200; it returns
+// the time that took. /metrics is served only on its own address.
 func startBeats(ctx context.Context, bin, logPath string, args ...string) (*beatsServer, time.Duration, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, 0, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
+	metricsPort, err := freePort()
+	if err != nil {
+		return nil, 0, err
+	}
+	metricsAddr := "127.0.0.1:" + strconv.Itoa(metricsPort)
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, 0, err
 	}
-	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr}, args...)...)
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", addr, "--metrics-addr", metricsAddr}, args...)...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM, Setpgid: true}
-	s := &beatsServer{cmd: cmd, base: "http://" + addr, logs: logPath, done: make(chan struct{})}
+	s := &beatsServer{cmd: cmd, base: "http://" + addr, metrics: "http://" + metricsAddr, logs: logPath, done: make(chan struct{})}
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
@@ -173,7 +180,7 @@ func tail(path string) string {
 // metric reads one unlabelled counter or gauge from the server's /metrics;
 // -1 when it is missing.
 func (s *beatsServer) metric(ctx context.Context, name string) float64 {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+"/metrics", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.metrics+"/metrics", nil)
 	if err != nil {
 		return -1
 	}

@@ -111,4 +111,3 @@ func leftovers(ctx context.Context, rdb *redis.Client) ([]string, error) {
 	}
 	return keys, nil
 }
-
