@@ -54,7 +54,7 @@ func chartsByKeyboard(t *testing.T) func(ctx context.Context) error {
 			return err
 		}
 		t.Logf("sales chart tooltip: %q", tip)
-		if _, err := waitJS[bool](ctx, "the tooltip to say the count once", `/^\d\d:\d\d.*\d+ purchases?( so far.*)?$/s.test(`+visibleText("history-tooltip")+`)`); err != nil {
+		if _, err := waitJS[bool](ctx, "the tooltip to say the count and the revenue once", `/^\d\d:\d\d[^$]*\d+ purchases?( so far, at [\d:]+)?\$[\d,]+\.\d\d( so far)?$/s.test(`+visibleText("history-tooltip")+`)`); err != nil {
 			return err
 		}
 		if tip, err = topSellerTooltipByKeyboard(ctx); err != nil {

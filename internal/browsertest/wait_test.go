@@ -47,6 +47,8 @@ const pageStateJS = `(() => {
     rows: document.querySelectorAll('[data-testid="purchase-row"]').length,
     chartsReady: window.__beatsChartsReady ?? null,
     chartUpdates: window.__beatsChartsUpdates ?? null,
+    range: q('range-picker') ? q('range-picker').dataset.kind + ' ' + q('range-picker').dataset.preset + ': ' + q('range-status')?.textContent.trim() : null,
+    headline: [...document.querySelectorAll('[data-testid="headline-number"]')].map((n) => n.dataset.name + '=' + n.textContent.trim()).join(' '),
     historyPoints: q('history-chart')?.dataset.points ?? null,
     sellers: q('top-sellers-chart')?.dataset.sellers ?? null,
     mapTotal: q('world-map')?.dataset.total ?? null,

@@ -1,24 +1,27 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { countryTotals, purchasesInLastHour } from '../src/lib/headline.js'
+import { formatRate, ratePerMinute } from '../src/lib/headline.js'
 
-test('purchases in the last hour', () => {
-  const now = 10 * 3600_000
+const T0 = Date.UTC(2026, 0, 2, 14, 0) // a whole minute
+
+test('purchases per minute: the whole minutes before the one counting', () => {
   const points = [
-    { x: now - 3600_000, y: 5 }, // an hour ago exactly: out
-    { x: now - 3540_000, y: 2 },
-    { x: now - 60_000, y: 3 },
-    { x: now + 60_000, y: 9 }, // future: out
-    { x: 'bad', y: 1 },
+    { x: T0 - 6 * 60_000, y: 100 }, // before the five minutes
+    { x: T0 - 5 * 60_000, y: 4 },
+    { x: T0 - 3 * 60_000, y: 3 },
+    { x: T0 - 60_000, y: 3 },
+    { x: T0, y: 50 }, // the minute still counting
+    { x: 'soon', y: 9 },
+    null,
   ]
-  assert.equal(purchasesInLastHour(points, now), 5)
-  assert.equal(purchasesInLastHour(null, now), 0)
+  assert.equal(ratePerMinute(points, T0 + 20_000), 2)
+  assert.equal(ratePerMinute(points, T0 + 20_000, 1), 3)
+  assert.equal(ratePerMinute(null, T0), 0)
 })
 
-test('country totals', () => {
-  assert.deepEqual(countryTotals({ jp: { purchases: 2, usd: 10.5 }, gb: { purchases: 0, usd: 0 }, us: { purchases: 1, usd: 4 } }), {
-    usd: 14.5,
-    countries: 2,
-  })
-  assert.deepEqual(countryTotals(null), { usd: 0, countries: 0 })
+test('rates are short', () => {
+  assert.equal(formatRate(0), '0.0')
+  assert.equal(formatRate(2.46), '2.5')
+  assert.equal(formatRate(1204.4), '1,204')
+  assert.equal(formatRate(Number.NaN), '—')
 })

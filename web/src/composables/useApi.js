@@ -102,6 +102,13 @@ export async function request(method, path, { body, query, signal, onResponse } 
 
 const asArray = (v) => (Array.isArray(v) ? v : [])
 
+/** What a panel says when its data could not be read ('' for a 401: the page goes to /login). */
+export function loadError(err, what) {
+  if (err instanceof ApiError && err.status === 401) return ''
+  if (err instanceof ApiError && err.status) return `Could not load ${what}: ${err.message}`
+  return `Could not load ${what}. Retrying with the next update.`
+}
+
 /** The cursor of a Link header's rel="next" page, or ''. */
 export function nextCursor(link) {
   const m = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link || '')
@@ -144,8 +151,28 @@ export const api = {
   },
   history: async ({ bucket = 60000, from, to } = {}) =>
     asArray(await request('GET', '/purchases/history', { query: { bucket, from, to } })),
-  topSellers: () => request('GET', '/purchases/top-sellers'),
-  byCountry: (window = '1h') => request('GET', '/purchases/by-country', { query: { window } }),
+  revenue: async ({ bucket = 60000, from, to } = {}) =>
+    asArray(await request('GET', '/purchases/revenue', { query: { bucket, from, to } })),
+  // The range endpoints take {from, to} (epoch ms); each answer says the
+  // range it used (clipped to the retention).
+  topSellers: (range) => request('GET', '/purchases/top-sellers', { query: range }),
+  byCountry: (range) => request('GET', '/purchases/by-country', { query: range }),
+  summary: (range) => request('GET', '/purchases/summary', { query: range }),
+  breakdown: (by, range) => request('GET', '/purchases/breakdown', { query: { by, ...range } }),
+  trending: (window) => request('GET', '/purchases/trending', { query: { window } }),
+}
+
+/**
+ * The link that downloads every purchase of a range ({from, to}, epoch ms)
+ * or of a search term, or both, as CSV (GET /purchases/export streams it).
+ */
+export function exportUrl({ from, to, term } = {}) {
+  const params = new URLSearchParams()
+  if (Number.isFinite(from)) params.set('from', String(from))
+  if (Number.isFinite(to)) params.set('to', String(to))
+  if (term) params.set('term', term)
+  const qs = params.toString()
+  return qs ? `/purchases/export?${qs}` : '/purchases/export'
 }
 
 export function useApi() {

@@ -1,21 +1,26 @@
-// The wall display's headline numbers, from what the dashboard already has.
+// The headline numbers' own figures (the rest come from /purchases/summary).
 
-/** Purchases in the hour before now, from minute buckets [{x: ms, y}]. */
-export function purchasesInLastHour(points, now) {
+const MINUTE_MS = 60_000
+
+/**
+ * Purchases per minute now: the mean of the `minutes` whole minutes before
+ * the one now falls in (which is still counting), from per-minute samples
+ * [{x: ms, y}] of sales_ts. A minute without a sample sold nothing.
+ */
+export function ratePerMinute(points, now, minutes = 5) {
+  const end = Math.floor(now / MINUTE_MS) * MINUTE_MS
+  const start = end - minutes * MINUTE_MS
   let n = 0
   for (const p of Array.isArray(points) ? points : []) {
-    if (Number(p?.x) > now - 3600_000 && Number(p?.x) <= now) n += Number(p?.y) || 0
+    const x = Number(p?.x)
+    const y = Number(p?.y)
+    if (x >= start && x < end && Number.isFinite(y) && y > 0) n += y
   }
-  return n
+  return n / minutes
 }
 
-/** USD and the number of countries with purchases, from {code: {purchases, usd}}. */
-export function countryTotals(countries) {
-  let usd = 0
-  let buying = 0
-  for (const c of Object.values(countries || {})) {
-    if (c?.purchases > 0) buying++
-    usd += Number(c?.usd) || 0
-  }
-  return { usd, countries: buying }
+/** A rate as the headline shows it: "0.4", "12.6", "1,204". */
+export function formatRate(r) {
+  if (!Number.isFinite(r)) return '—'
+  return r < 100 ? r.toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 }) : Math.round(r).toLocaleString('en-US')
 }
