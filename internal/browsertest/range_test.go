@@ -124,6 +124,17 @@ func TestRanges(t *testing.T) {
 			}
 			return screenshot(ctx, t, shots, fmt.Sprintf("range-fixed-%d", desktop.width))
 		}},
+		{"the fixed span at a phone's width in the dark theme", func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), axeStepTimeout)
+			defer cancel()
+			if err := chromedp.Do(ctx, phone.emulate()); err != nil {
+				return err
+			}
+			if err := themedPage(ctx, t, "dark", axe, shots, fmt.Sprintf("range-fixed-%d-dark", phone.width), chartsThemed, phone.fits); err != nil {
+				return err
+			}
+			return chromedp.Do(ctx, desktop.emulate(), emulateMedia("light"))
+		}},
 		{"back to live: the last 7 days again", func(ctx context.Context) error {
 			if err := chromedp.Do(ctx, chromedp.Click(tid("range-back-live"))); err != nil {
 				return err

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BANDS, bandIndex, bandLabels, bandsFor } from '../src/lib/mapScale.js'
+import { BANDS, bandIndex, bandLabels, bandTicks, bandsFor } from '../src/lib/mapScale.js'
 
 test('bands are fixed: the same count always gets the same band', () => {
   const cases = [
@@ -38,4 +38,9 @@ test('a longer range scales the bands above the first', () => {
   assert.equal(bandIndex(5000, bandsFor(30 * 24 * hour)), 1)
   assert.deepEqual(bandLabels(bandsFor(24 * hour)), ['1–49', '50–199', '200–999', '1k–4.9k', '5k+'])
   assert.deepEqual(bandLabels(bandsFor(30 * 24 * hour)), ['1–4.9k', '5k–19k', '20k–99k', '100k–499k', '500k+'])
+})
+
+test("a phone's legend: each band's lower bound", () => {
+  assert.deepEqual(bandTicks(), ['1', '5', '20', '100', '500+'])
+  assert.deepEqual(bandTicks(bandsFor(7 * 24 * 3_600_000)), ['1', '500', '2k', '10k', '50k+'])
 })

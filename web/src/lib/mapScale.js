@@ -40,3 +40,8 @@ function compact(n) {
 export function bandLabels(bands = BANDS) {
   return bands.map((lo, i) => (i + 1 < bands.length ? `${compact(lo)}–${compact(bands[i + 1] - 1)}` : `${compact(lo)}+`))
 }
+
+/** Each band's lower bound, short, for a phone's legend: "1", "5", …, "500+". */
+export function bandTicks(bands = BANDS) {
+  return bands.map((lo, i) => (i + 1 < bands.length ? compact(lo) : `${compact(lo)}+`))
+}
