@@ -61,6 +61,7 @@ func TestDashboard(t *testing.T) {
 			return err
 		}},
 		{"see both charts drawn with data", chartsDrawn},
+		{"the headline numbers count live purchases", headlineCountsLive},
 		{"see the map shade a country", mapShaded},
 		{"search for a known purchase", searchKnown},
 		{"desktop layout and screenshot", func(ctx context.Context) error {

@@ -271,6 +271,19 @@ func waitPanels(ctx context.Context, what string, ok func(panels) bool) (panels,
 	}
 }
 
+// headlineCountsLive checks that a live window's headline numbers and map
+// count the purchases that arrive (over the socket, then the next read).
+func headlineCountsLive(ctx context.Context) error {
+	before, err := waitPanels(ctx, "the headline numbers", func(p panels) bool { return p.Kind == "live" && p.Purchases > 0 })
+	if err != nil {
+		return err
+	}
+	_, err = waitPanels(ctx, "the headline and the map to count a new purchase", func(p panels) bool {
+		return p.Purchases > before.Purchases && p.MapTotal > before.MapTotal && p.Revenue > before.Revenue
+	})
+	return err
+}
+
 // urlQuery checks that the address bar's query has each of parts.
 func urlQuery(ctx context.Context, parts ...string) error {
 	q, err := evalJS[string](ctx, "reading the URL", `location.search`)
