@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/redistest"
@@ -145,6 +146,21 @@ func TestRanges(t *testing.T) {
 				return err
 			}
 			return urlQuery(ctx, "range=7d")
+		}},
+		{"by keyboard: Enter on an hour of the chart shows that hour", func(ctx context.Context) error {
+			// End steps to the newest hour, ArrowLeft to the last whole one.
+			if err := chromedp.Do(ctx, chromedp.Focus(tid("history-chart")), chromedp.KeyEvent(kb.End), chromedp.KeyEvent(kb.ArrowLeft), chromedp.KeyEvent(kb.Enter)); err != nil {
+				return err
+			}
+			if _, err := waitPanels(ctx, "an hour in minutes", func(p panels) bool { return p.Kind == "fixed" && p.Bucket == 60_000 }); err != nil {
+				return err
+			}
+			_, err := waitJS[bool](ctx, "the link to hold one whole hour", `(() => {
+				const q = new URLSearchParams(location.search);
+				const from = Date.parse(q.get('from')), to = Date.parse(q.get('to'));
+				return to - from === 3600000 && from % 3600000 === 0;
+			})()`)
+			return err
 		}},
 		{"a search's CSV holds every match", func(ctx context.Context) error {
 			if err := searchKnown(ctx); err != nil {
@@ -398,4 +414,3 @@ func csvRecords(s string) []string {
 	}
 	return out
 }
-
