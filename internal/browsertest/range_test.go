@@ -92,6 +92,9 @@ func TestRanges(t *testing.T) {
 			if err := week.allDifferFrom(fixed); err != nil {
 				return err
 			}
+			if err := chartHoldsStill(ctx); err != nil {
+				return err
+			}
 			// Only the older copy: the recent one's figures, not the week's.
 			if fixed.MapTotal != hour.MapTotal || math.Abs(fixed.Revenue-hour.Revenue) > 0.005 {
 				return fmt.Errorf("the span: map %d, revenue %.2f; want the one copy's %d, %.2f", fixed.MapTotal, fixed.Revenue, hour.MapTotal, hour.Revenue)
@@ -287,6 +290,22 @@ func waitPanels(ctx context.Context, what string, ok func(panels) bool) (panels,
 	}
 }
 
+// chartHoldsStill checks that the charts are not drawn again and again
+// while the mouse rests on the sales chart (taking the mouse for the brush
+// redraws it): at most twice in 30 animation frames.
+func chartHoldsStill(ctx context.Context) error {
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`new Promise((done) => {
+		const start = window.__beatsChartsUpdates;
+		let frames = 0;
+		const tick = () => (++frames < 30 ? requestAnimationFrame(tick) : done(window.__beatsChartsUpdates - start));
+		requestAnimationFrame(tick);
+	})`, chromedp.EvalAwaitPromise))
+	if err == nil && n > 2 {
+		err = fmt.Errorf("the charts were drawn %d times in 30 frames with the mouse resting on one", n)
+	}
+	return err
+}
+
 // headlineCountsLive checks that a live window's headline numbers and map
 // count the purchases that arrive (over the socket, then the next read).
 func headlineCountsLive(ctx context.Context) error {
@@ -344,8 +363,14 @@ func dragOnHistory(ctx context.Context, a, b int64) error {
 		p.Button = input.MouseButtonLeft
 		p.Buttons = 1
 	}
+	// A mouse over the chart loads the brush, which then takes the mouse.
+	if err := chromedp.Do(ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x(a), y)); err != nil {
+		return err
+	}
+	if _, err := waitJS[bool](ctx, "the chart to take the mouse", `document.querySelector('[data-testid="history-chart"]').dataset.drag === 'ready'`); err != nil {
+		return err
+	}
 	actions := []chromedp.Action[chromedp.Void]{
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x(a), y),
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x(a), y, held, chromedp.ClickCount(1)),
 	}
 	for i := 1; i <= 10; i++ {
