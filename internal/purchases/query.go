@@ -12,7 +12,7 @@ import (
 const (
 	maxTermBytes = 1024
 	maxWords     = 12
-	maxWordRunes = 64
+	MaxWordRunes = 64 // a longer word of a term is cut here (the watchlist looks up prefixes this long)
 )
 
 // Query is one search as FT.SEARCH takes it: the query text and the values
@@ -93,19 +93,41 @@ func SearchQuery(term string) (Query, error) {
 
 func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >= 0 }
 
-// textClause turns folded words into query terms: runs of CJK characters
-// become exact phrases, other words plain terms, and the last word a prefix
-// (when prefixLast) when it is long enough for the index's prefix search
-// (two characters).
-func textClause(folded string, prefixLast bool) string {
+// ClauseKind says how a clause's words must appear in a purchase's folded
+// text (see Fold) for a term to find it.
+type ClauseKind int
+
+const (
+	WordClause   ClauseKind = iota // the word itself
+	PrefixClause                   // a word that starts with it
+	PhraseClause                   // these words, one right after the other
+)
+
+// Clause is one condition of a term's text: a purchase's text matches when
+// it meets every clause.
+type Clause struct {
+	Kind  ClauseKind
+	Words []string // one word, except for a phrase
+}
+
+// TermClauses is what a folded term asks of a purchase's folded text, as
+// the search's text clause reads it: runs of CJK characters become exact
+// phrases, other words plain words, and the last word a prefix when it is
+// long enough for the index's prefix search (two characters). The
+// watchlist (internal/watchlist) reads terms through it, so a watched term
+// matches what a search for its text finds.
+func TermClauses(folded string) []Clause { return termClauses(folded, true) }
+
+func termClauses(folded string, prefixLast bool) []Clause {
 	words := strings.Fields(folded)
 	if len(words) > maxWords {
 		words = words[:maxWords]
 	}
-	var parts, phrase []string
+	var clauses []Clause
+	var phrase []string
 	flush := func() {
 		if len(phrase) > 0 {
-			parts = append(parts, `"`+strings.Join(phrase, " ")+`"`)
+			clauses = append(clauses, Clause{Kind: PhraseClause, Words: phrase})
 			phrase = nil
 		}
 	}
@@ -116,13 +138,31 @@ func textClause(folded string, prefixLast bool) string {
 			continue
 		}
 		flush()
-		w = truncateRunes(w, maxWordRunes)
+		w = truncateRunes(w, MaxWordRunes)
+		kind := WordClause
 		if prefixLast && i == len(words)-1 && utf8.RuneCountInString(w) >= 2 {
-			w += "*"
+			kind = PrefixClause
 		}
-		parts = append(parts, w)
+		clauses = append(clauses, Clause{Kind: kind, Words: []string{w}})
 	}
 	flush()
+	return clauses
+}
+
+// textClause turns folded words into query terms (see termClauses; the
+// last word is a prefix when prefixLast).
+func textClause(folded string, prefixLast bool) string {
+	var parts []string
+	for _, c := range termClauses(folded, prefixLast) {
+		switch c.Kind {
+		case PhraseClause:
+			parts = append(parts, `"`+strings.Join(c.Words, " ")+`"`)
+		case PrefixClause:
+			parts = append(parts, c.Words[0]+"*")
+		default:
+			parts = append(parts, c.Words[0])
+		}
+	}
 	return strings.Join(parts, " ")
 }
 

@@ -26,6 +26,24 @@ type Saver struct {
 	rdb       redis.UniversalClient
 	retention time.Duration
 	now       func() time.Time
+	matcher   Matcher // save.lua's watchlist block; nil matches nothing
+}
+
+// Matcher supplies the KEYS and ARGV of save.lua's watchlist block for one
+// purchase, which the save appends after its own (*watchlist.Matcher).
+type Matcher interface {
+	SaveArgs(p Purchase) (keys []string, args []any)
+}
+
+// noMatch are the block's ARGV when no Matcher is set: no lookup keys, so
+// the block does nothing.
+var noMatch = []any{0, "", "", 0, 0, 0}
+
+// WithMatcher makes s match each new purchase against the users' watched
+// terms, in the same atomic step that stores it.
+func (s *Saver) WithMatcher(m Matcher) *Saver {
+	s.matcher = m
+	return s
 }
 
 // NewSaver returns a Saver whose documents and series keep retention.
@@ -97,7 +115,15 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("purchases: %s: %w", p.ID, err)
 	}
-	return append(keys, bucketKeys...), append(args, bucketArgs...), nil
+	keys, args = append(keys, bucketKeys...), append(args, bucketArgs...)
+	// The watchlist block's KEYS and ARGV come last (see save.lua).
+	if s.matcher != nil {
+		mk, ma := s.matcher.SaveArgs(p)
+		keys, args = append(keys, mk...), append(args, ma...)
+	} else {
+		args = append(args, noMatch...)
+	}
+	return keys, args, nil
 }
 
 // maxFuture is how far ahead of the clock a purchase may be and still go

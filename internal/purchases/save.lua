@@ -14,6 +14,8 @@
 --       9, 12, 15 its :distinct-artists  7 + 3L stats:countries
 -- ARGV: 13 amount in whole cents  14 item type  15 currency  16 country code
 --       17 country name  18 L  19, 20, 21 each level's TTL (s)
+-- Then the watchlist block's KEYS and ARGV, the last of each (see the
+-- block at the end).
 -- Returns 1 when the purchase is new, 0 when it was stored before, and an
 -- error starting INVALID, having written nothing, when an input breaks a rule.
 --
@@ -53,7 +55,7 @@ end
 -- [range analytics] its inputs: whole cents, and the keys and TTLs of
 -- each level of buckets.
 local cents, levels = tonumber(ARGV[13]), tonumber(ARGV[18])
-if not cents or cents % 1 ~= 0 or not levels or levels % 1 ~= 0 or levels < 0 or #KEYS ~= 7 + 3 * levels then
+if not cents or cents % 1 ~= 0 or not levels or levels % 1 ~= 0 or levels < 0 or #KEYS < 7 + 3 * levels then
   return invalid('range counters', ARGV[13])
 end
 for level = 0, levels - 1 do
@@ -131,4 +133,88 @@ end
 if ARGV[10] ~= '' then
   redis.call('XACK', KEYS[6], ARGV[9], ARGV[10])
 end
+
+-- ---- watchlist (internal/watchlist, match.go) --------------------------
+-- Matches the new purchase against every user's watched terms, here so
+-- that it happens exactly once per purchase: a redelivered entry stops at
+-- the EXISTS guard above, and a crash before this step leaves it pending.
+-- Its KEYS and ARGV are the last ones, counted from the end, so that
+-- blocks before it may add theirs:
+--   ARGV, the last 6: n (lookup keys), the purchase's folded words (its
+--     search_text), its folded country, hits kept per term, their TTL (s),
+--     approximate length of watch:live
+--   KEYS, the last n + 2 (none when n is 0): watch:live, watch:terms, then
+--     the n lookup keys: watch:w:<word> for each word, watch:p:<prefix> for
+--     each prefix of a word, watch:c:<country>, sets of term ids indexed
+--     under one anchor each (see internal/watchlist/term.go)
+-- A candidate term matches when its country clause names the purchase's
+-- country, or the purchase meets each of its text clauses: c <country>,
+-- w <word>, p <prefix>, q <words of a phrase>, one a line. Each matched
+-- term gets the match in watch:hits:<term id>, a key named from what the
+-- index holds, so it cannot be declared beforehand: fine on the single
+-- shard the app requires (README, "Running many instances").
+local w0 = #ARGV - 5
+local n = tonumber(ARGV[w0])
+if n > 0 then
+  local k0 = #KEYS - n - 1
+  local candidates = redis.pcall('SUNION', unpack(KEYS, k0 + 2, #KEYS))
+  if type(candidates) == 'table' and not candidates.err and #candidates > 0 then
+    local words, has = {}, {}
+    for word in string.gmatch(ARGV[w0 + 1], '%S+') do
+      words[#words + 1] = word
+      has[word] = true
+    end
+    local function clauseHolds(kind, arg)
+      if kind == 'w' then return has[arg] == true end
+      if kind == 'p' then
+        for _, word in ipairs(words) do
+          if string.sub(word, 1, #arg) == arg then return true end
+        end
+        return false
+      end
+      local phrase = {}
+      for word in string.gmatch(arg, '%S+') do phrase[#phrase + 1] = word end
+      for i = 1, #words - #phrase + 1 do
+        local j = 1
+        while j <= #phrase and words[i + j - 1] == phrase[j] do j = j + 1 end
+        if j > #phrase then return true end
+      end
+      return false
+    end
+    local function termMatches(spec)
+      local text = true
+      for line in string.gmatch(spec, '[^\n]+') do
+        local kind, arg = string.sub(line, 1, 1), string.sub(line, 3)
+        if kind == 'c' then
+          if arg == ARGV[w0 + 2] then return true end
+        elseif text and not clauseHolds(kind, arg) then
+          text = false
+        end
+      end
+      return text
+    end
+    local specs = redis.pcall('HMGET', KEYS[k0 + 1], unpack(candidates))
+    local matched = {}
+    if type(specs) == 'table' and not specs.err then
+      for i, id in ipairs(candidates) do
+        if specs[i] and termMatches(specs[i]) then matched[#matched + 1] = id end
+      end
+    end
+    local at = nil
+    if #matched > 0 then
+      at = redis.pcall('XADD', KEYS[k0], 'MAXLEN', '~', ARGV[w0 + 5], '*',
+        'p', ARGV[11], 'doc', ARGV[1], 't', table.concat(matched, ' '))
+    end
+    if type(at) == 'string' then
+      -- Each term's hit takes the id of the watch:live entry, so a user's
+      -- matches from several terms merge in one order.
+      for _, id in ipairs(matched) do
+        local hits = 'watch:hits:' .. id
+        redis.pcall('XADD', hits, 'MAXLEN', '~', ARGV[w0 + 3], at, 'p', ARGV[11])
+        redis.pcall('EXPIRE', hits, ARGV[w0 + 4])
+      end
+    end
+  end
+end
+-- ---- end of the watchlist block ----------------------------------------
 return 1

@@ -82,7 +82,7 @@ func newDocument(p Purchase) document {
 		AmountOverFmt:      p.AmountOverFmt,
 		ItemSlug:           p.ItemSlug,
 		AddlCount:          p.AddlCount,
-		SearchText:         p.searchText(),
+		SearchText:         p.SearchText(),
 	}
 	if p.AlbumTitle != p.ItemDescription {
 		d.AlbumTitle = p.AlbumTitle
