@@ -1,0 +1,161 @@
+package watchlist_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/watchlist"
+)
+
+func TestAddListRemove(t *testing.T) {
+	ctx := context.Background()
+	rdb, s, _ := setup(t)
+
+	first, created, err := s.Add(ctx, "alice", "  Wätched Artîst ")
+	if err != nil || !created || first.Term != "Wätched Artîst" || first.Created == 0 {
+		t.Fatalf("add = %+v, %v, %v", first, created, err)
+	}
+	again, created, err := s.Add(ctx, "alice", "WATCHED artist")
+	if err != nil || created || again != first {
+		t.Fatalf("adding the same folded term = %+v, %v, %v; want the first, not created", again, created, err)
+	}
+	if _, _, err := s.Add(ctx, "alice", "   "); !errors.Is(err, watchlist.ErrBadTerm) {
+		t.Fatalf("blank term: %v, want ErrBadTerm", err)
+	}
+	for i := 1; i < watchlist.MaxTerms; i++ {
+		add(t, s, "alice", fmt.Sprintf("term %d", i))
+	}
+	if _, _, err := s.Add(ctx, "alice", "one too many"); !errors.Is(err, watchlist.ErrTooMany) {
+		t.Fatalf("term %d: %v, want ErrTooMany", watchlist.MaxTerms+1, err)
+	}
+	if w, created, err := s.Add(ctx, "alice", "Watched Artist"); err != nil || created || w != first {
+		t.Fatalf("a duplicate at the limit = %+v, %v, %v; want the existing one", w, created, err)
+	}
+	list, err := s.List(ctx, "alice")
+	if err != nil || len(list) != watchlist.MaxTerms {
+		t.Fatalf("list: %d terms, %v", len(list), err)
+	}
+	if !slices.IsSortedFunc(list, func(a, b watchlist.Watch) int { return int(b.Created - a.Created) }) {
+		t.Errorf("list not newest first")
+	}
+
+	// Bob watches the same term: it is one term, indexed once.
+	bobs := add(t, s, "bob", "watched artist")
+	if bobs.ID != first.ID {
+		t.Fatalf("bob's id %s, alice's %s: want one term", bobs.ID, first.ID)
+	}
+	if err := s.Remove(ctx, "bob", "not-an-id"); !errors.Is(err, watchlist.ErrNotFound) {
+		t.Fatalf("removing an unknown id: %v, want ErrNotFound", err)
+	}
+	if err := s.Remove(ctx, "carol", first.ID); !errors.Is(err, watchlist.ErrNotFound) {
+		t.Fatalf("removing someone else's term: %v, want ErrNotFound", err)
+	}
+	if err := s.Remove(ctx, "alice", first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Remove(ctx, "alice", first.ID); !errors.Is(err, watchlist.ErrNotFound) {
+		t.Fatalf("removing twice: %v, want ErrNotFound", err)
+	}
+	if !rdb.HExists(ctx, watchlist.TermsKey, first.ID).Val() || !rdb.SIsMember(ctx, "watch:w:watched", first.ID).Val() {
+		t.Fatal("the term left the index while bob still watches it")
+	}
+	if err := s.Remove(ctx, "bob", first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rdb.HExists(ctx, watchlist.TermsKey, first.ID).Val() || rdb.Exists(ctx, "watch:w:watched", "watch:c:watched artist", "watch:watchers:"+first.ID).Val() != 0 {
+		t.Fatal("the term is still indexed after its last watcher left")
+	}
+}
+
+// TestMatchingAgreesWithSearch is the definition of a match: for terms
+// people would type (names, words, prefixes, countries, CJK fragments,
+// styled and accented forms), the purchases the save script matched are
+// exactly those the search endpoint's query finds, and those Term.Matches
+// accepts.
+func TestMatchingAgreesWithSearch(t *testing.T) {
+	rdb, s, saver := setup(t)
+	ps := recorded(t, 200)
+	terms := termsFrom(ps)
+	watched := map[string]watchlist.Watch{}
+	for i, term := range terms {
+		watched[term] = add(t, s, fmt.Sprintf("user%d", i/watchlist.MaxTerms), term)
+	}
+	saveAll(t, saver, ps)
+
+	matchedSome := 0
+	for _, term := range terms {
+		parsed, _ := watchlist.ParseTerm(term)
+		var want []string
+		for _, p := range ps {
+			if parsed.Matches(p) {
+				want = append(want, p.ID)
+			}
+		}
+		got := hitIDs(t, rdb, watched[term].ID)
+		found := searchIDs(t, rdb, term)
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(got, want) || !slices.Equal(found, want) {
+			t.Errorf("%q: the save script matched %d, the search finds %d, Term.Matches %d\n got %v\n found %v\n want %v",
+				term, len(got), len(found), len(want), got, found, want)
+		}
+		if len(got) > 0 {
+			matchedSome++
+		}
+	}
+	if matchedSome < len(terms)/2 {
+		t.Errorf("only %d of %d terms matched anything: the test terms are off", matchedSome, len(terms))
+	}
+	t.Logf("%d terms, %d matched something, over %d purchases", len(terms), matchedSome, len(ps))
+}
+
+// termsFrom makes terms of the kinds people watch from the purchases.
+func termsFrom(ps []purchases.Purchase) []string {
+	set := map[string]bool{"gore": true, "watched artist": true, "nothing matches this": true, "vinyl": true, "cassette": true}
+	for i, p := range ps {
+		if i%7 != 0 {
+			continue
+		}
+		folded := strings.Fields(purchases.Fold(p.ArtistName + " " + p.AlbumTitle))
+		set[p.ArtistName] = true
+		set[p.Country] = true
+		if len(folded) > 0 {
+			w := []rune(folded[len(folded)-1])
+			set[string(w[:min(len(w), 3)])] = true // a prefix being typed
+			set[folded[0]+" "+string(w)] = true
+		}
+		if r := []rune(p.AlbumTitle); len(r) >= 3 {
+			set[string(r[:3])] = true // CJK fragments among them
+		}
+	}
+	delete(set, "")
+	return slices.Sorted(maps.Keys(set))
+}
+
+// searchIDs are the ids of every purchase the search endpoint's query finds.
+func searchIDs(t *testing.T, rdb *redis.Client, term string) []string {
+	t.Helper()
+	query, err := purchases.SearchQuery(term)
+	if err != nil {
+		return nil
+	}
+	res, err := rdb.FTSearchWithArgs(context.Background(), purchases.IndexAlias, query,
+		&redis.FTSearchOptions{NoContent: true, LimitOffset: 0, Limit: 10000, DialectVersion: 2}).Result()
+	if err != nil {
+		t.Fatalf("FT.SEARCH %q: %v", query, err)
+	}
+	var ids []string
+	for _, d := range res.Docs {
+		ids = append(ids, strings.TrimPrefix(d.ID, purchases.KeyPrefix))
+	}
+	slices.Sort(ids)
+	return ids
+}
