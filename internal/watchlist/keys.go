@@ -25,6 +25,6 @@ const (
 	maxLookups = 1000
 )
 
-func userKey(userID string) string    { return userKeyPrefix + userID }
+func userKey(userID string) string     { return userKeyPrefix + userID }
 func watchersKey(termID string) string { return watchersKeyPrefix + termID }
 func hitsKey(termID string) string     { return HitsKeyPrefix + termID }
