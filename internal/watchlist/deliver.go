@@ -38,7 +38,6 @@ type liveMessage struct {
 // changed, in stream order, so a match is judged by the terms of its time.
 type Deliverer struct {
 	rdb   redis.UniversalClient
-	send  Sender
 	log   *slog.Logger
 	block time.Duration // one XREAD's wait; bounds how long a stop takes
 
@@ -59,13 +58,13 @@ type present struct {
 	watches map[string]Watch // term id → the user's Watch
 }
 
-// NewDeliverer returns a Deliverer sending through send.
-func NewDeliverer(rdb redis.UniversalClient, send Sender, log *slog.Logger) *Deliverer {
+// NewDeliverer returns a Deliverer; Run starts it.
+func NewDeliverer(rdb redis.UniversalClient, log *slog.Logger) *Deliverer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Deliverer{
-		rdb: rdb, send: send, log: log, block: time.Second,
+		rdb: rdb, log: log, block: time.Second,
 		users: map[string]*present{}, watchers: map[string]map[string]*present{},
 		ready: make(chan struct{}),
 	}
@@ -154,9 +153,10 @@ func (d *Deliverer) Ready() <-chan struct{} { return d.ready }
 // Sent is how many matches this instance has sent, one per user and term.
 func (d *Deliverer) Sent() uint64 { return d.sent.Load() }
 
-// Run tails watch:live until ctx ends, retrying Redis failures from where
-// it stopped.
-func (d *Deliverer) Run(ctx context.Context) error {
+// Run tails watch:live and sends the matches through send until ctx ends,
+// retrying Redis failures from where it stopped. (The sockets' side is
+// made after the Deliverer, which it tells who is connected.)
+func (d *Deliverer) Run(ctx context.Context, send Sender) error {
 	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
 	lastID := ""
 	for ctx.Err() == nil {
@@ -186,7 +186,7 @@ func (d *Deliverer) Run(ctx context.Context) error {
 		for _, s := range streams {
 			if len(s.Messages) > 0 {
 				lastID = s.Messages[len(s.Messages)-1].ID
-				d.handle(ctx, s.Messages)
+				d.handle(ctx, s.Messages, send)
 			}
 		}
 	}
@@ -203,7 +203,7 @@ func (d *Deliverer) failed(ctx context.Context, err error) {
 // user's terms (when the user has a socket here); a match is added to the
 // messages of the users here who watch one of its terms. Each user then
 // gets one message.
-func (d *Deliverer) handle(ctx context.Context, entries []redis.XMessage) {
+func (d *Deliverer) handle(ctx context.Context, entries []redis.XMessage, send Sender) {
 	out := map[string][]Match{}
 	for _, e := range entries {
 		if user, ok := e.Values["u"].(string); ok {
@@ -224,7 +224,7 @@ func (d *Deliverer) handle(ctx context.Context, entries []redis.XMessage) {
 			d.log.ErrorContext(ctx, "watchlist: encode matches", "err", err)
 			continue
 		}
-		d.send.SendTo(user, msg)
+		send.SendTo(user, msg)
 		d.sent.Add(uint64(len(matches)))
 	}
 }

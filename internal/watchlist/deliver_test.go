@@ -37,11 +37,11 @@ func (in *inbox) of(user string) []watchlistMessage {
 	return append([]watchlistMessage(nil), in.msgs[user]...)
 }
 
-func startDeliverer(t *testing.T, d *watchlist.Deliverer) {
+func startDeliverer(t *testing.T, d *watchlist.Deliverer, send watchlist.Sender) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { _ = d.Run(ctx); close(done) }()
+	go func() { _ = d.Run(ctx, send); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	select {
 	case <-d.Ready():
@@ -56,8 +56,8 @@ func startDeliverer(t *testing.T, d *watchlist.Deliverer) {
 func TestDelivererSendsToWatchersHere(t *testing.T) {
 	rdb, s, saver := setup(t)
 	in := &inbox{msgs: map[string][]watchlistMessage{}}
-	d := watchlist.NewDeliverer(rdb, in, nil)
-	startDeliverer(t, d)
+	d := watchlist.NewDeliverer(rdb, nil)
+	startDeliverer(t, d, in)
 
 	d.Join("alice")
 	d.Join("alice") // a second tab
