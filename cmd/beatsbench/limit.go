@@ -41,7 +41,8 @@ type limitRun struct {
 // 200 (no BLOCK, as the processor's prefetch) and 200 EVALSHA of the save
 // script, each of which also XACKs its entry. Timed from the first byte
 // written to the last reply read.
-func runLimit(ctx context.Context, sales []feed.Sale, n int) (limitRun, error) {
+// prep is runPipeline's.
+func runLimit(ctx context.Context, sales []feed.Sale, n int, prep func(context.Context, *stack) error) (limitRun, error) {
 	chunks, commands, size, err := encodeLimit(ctx, sales)
 	if err != nil {
 		return limitRun{}, err
@@ -51,6 +52,11 @@ func runLimit(ctx context.Context, sales []feed.Sale, n int) (limitRun, error) {
 		return limitRun{}, err
 	}
 	defer st.close()
+	if prep != nil {
+		if err := prep(ctx, st); err != nil {
+			return limitRun{}, err
+		}
+	}
 	run := limitRun{Purchases: n, Sent: commands, Bytes: size}
 
 	conn, err := net.Dial("tcp", st.srv.Addr())
@@ -124,7 +130,7 @@ type limitChunk struct {
 func encodeLimit(ctx context.Context, sales []feed.Sale) ([]limitChunk, int, int, error) {
 	capt := newCapture()
 	pub := ingest.NewPublisher(capt)
-	saver := purchases.NewSaver(capt, retention)
+	saver := newSaver(capt)
 	var xadds, saves [][]any
 	for _, s := range sales {
 		if err := pub.Publish(ctx, s); err != nil {

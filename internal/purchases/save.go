@@ -32,7 +32,7 @@ type Saver struct {
 // Matcher supplies the KEYS and ARGV of save.lua's watchlist block for one
 // purchase, which the save appends after its own (*watchlist.Matcher).
 type Matcher interface {
-	SaveArgs(p Purchase) (keys []string, args []any)
+	SaveArgs(p Purchase, searchText string) (keys []string, args []any)
 }
 
 // noMatch are the block's ARGV when no Matcher is set: no lookup keys, so
@@ -94,7 +94,8 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("purchases: save %s: %w", p.ID, err)
 	}
-	doc, err := encodeDocument(p)
+	text := p.SearchText()
+	doc, err := encodeDocument(p, text)
 	if err != nil {
 		return nil, nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
 	}
@@ -118,7 +119,7 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 	keys, args = append(keys, bucketKeys...), append(args, bucketArgs...)
 	// The watchlist block's KEYS and ARGV come last (see save.lua).
 	if s.matcher != nil {
-		mk, ma := s.matcher.SaveArgs(p)
+		mk, ma := s.matcher.SaveArgs(p, text)
 		keys, args = append(keys, mk...), append(args, ma...)
 	} else {
 		args = append(args, noMatch...)

@@ -19,9 +19,9 @@ type Matcher struct {
 // purchases they name.
 func NewMatcher(retention time.Duration) *Matcher { return &Matcher{retention: retention} }
 
-// SaveArgs is the block's KEYS and ARGV (see save.lua).
-func (m *Matcher) SaveArgs(p purchases.Purchase) ([]string, []any) {
-	text := p.SearchText()
+// SaveArgs is the block's KEYS and ARGV (see save.lua); text is
+// p.SearchText().
+func (m *Matcher) SaveArgs(p purchases.Purchase, text string) ([]string, []any) {
 	country := purchases.Fold(p.Country)
 	lookups := lookupKeys(strings.Fields(text), country)
 	args := []any{len(lookups), text, country, hitsPerTerm, int64(m.retention.Seconds()), liveLength}
@@ -35,36 +35,59 @@ func (m *Matcher) SaveArgs(p purchases.Purchase) ([]string, []any) {
 // folded country looks in: each word whole, each prefix of two characters
 // or more (up to the length at which a term's words are cut), and the
 // country. A term's anchor is among them exactly when the purchase holds
-// that word (see Term.indexKeys).
+// that word (see Term.indexKeys). A word that comes twice is looked up
+// once; two words' common prefixes may come twice, which SUNION takes as
+// once. The keys are cut from one string: a purchase has dozens of them,
+// and they are made for every purchase.
 func lookupKeys(words []string, country string) []string {
-	seen := make(map[string]struct{}, 4*len(words))
-	keys := make([]string, 0, 4*len(words)+1)
-	add := func(k string) bool {
-		if _, ok := seen[k]; !ok {
-			seen[k] = struct{}{}
-			keys = append(keys, k)
-		}
-		return len(keys) < maxLookups
+	type span struct{ prefix, text string } // a key: prefix + text
+	spans := make([]span, 0, 6*len(words)+1)
+	add := func(prefix, text string) bool {
+		spans = append(spans, span{prefix, text})
+		return len(spans) < maxLookups
 	}
 	if country != "" {
-		add(countryKeyPrefix + country)
+		add(countryKeyPrefix, country)
 	}
+	seen := make(map[string]struct{}, len(words))
+words:
 	for _, w := range words {
-		if !add(wordKeyPrefix + w) {
-			return keys
+		if _, dup := seen[w]; dup {
+			continue
+		}
+		seen[w] = struct{}{}
+		if !add(wordKeyPrefix, w) {
+			break
 		}
 		runes := 0
 		for i := range w {
-			if runes >= 2 && !add(prefixKeyPrefix+w[:i]) {
-				return keys
+			if runes >= 2 && !add(prefixKeyPrefix, w[:i]) {
+				break words
 			}
 			if runes++; runes > purchases.MaxWordRunes {
 				break
 			}
 		}
-		if n := utf8.RuneCountInString(w); n >= 2 && n <= purchases.MaxWordRunes && !add(prefixKeyPrefix+w) {
-			return keys
+		if n := utf8.RuneCountInString(w); n >= 2 && n <= purchases.MaxWordRunes && !add(prefixKeyPrefix, w) {
+			break
 		}
+	}
+	size := 0
+	for _, sp := range spans {
+		size += len(sp.prefix) + len(sp.text)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, sp := range spans {
+		b.WriteString(sp.prefix)
+		b.WriteString(sp.text)
+	}
+	all := b.String()
+	keys := make([]string, len(spans))
+	at := 0
+	for i, sp := range spans {
+		n := len(sp.prefix) + len(sp.text)
+		keys[i], at = all[at:at+n], at+n
 	}
 	return keys
 }

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/beatsbyredis/beats/internal/feed"
+	"github.com/beatsbyredis/beats/internal/ingest"
+	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/watchlist"
+)
+
+// watchRun is the watchlist part: what matching costs Redis per stored
+// purchase with many users' terms, and the ingest ratio with them.
+type watchRun struct {
+	Users         int     `json:"users"`
+	TermsPerUser  int     `json:"terms_per_user"`
+	Watches       int64   `json:"watches"`        // terms added in all
+	DistinctTerms int64   `json:"distinct_terms"` // after folding, shared between users
+	LoadSeconds   float64 `json:"load_seconds"`
+	IndexBytes    float64 `json:"index_bytes"` // used_memory of the watchlists and index
+	Rate          float64 `json:"rate"`
+	Paced         int     `json:"paced_purchases"`
+	Without       paced   `json:"without"` // the app's save script with no matcher
+	With          paced   `json:"with"`    // with the matcher and the terms
+	Pipeline      pipelineRun
+	Limit         limitRun
+}
+
+// paced is one run at a steady rate through the real pipeline.
+type paced struct {
+	Stored    int64              `json:"stored"`
+	SaveCalls int64              `json:"evalsha_calls"`
+	SaveUsec  float64            `json:"evalsha_usec"` // Redis time of the save scripts, in all
+	Matched   int64              `json:"purchases_matched"`
+	Hits      int64              `json:"hits"` // (purchase, term) pairs
+	Commands  map[string]cmdStat `json:"commandstats"`
+}
+
+func (p paced) usecPerSave() float64 { return p.SaveUsec / math.Max(1, float64(p.SaveCalls)) }
+
+func watchPart(ctx context.Context, res *results, sz sizes, seed int64) error {
+	terms := watchTerms(sz.WatchUsers, sz.WatchTerms, seed+31)
+	r := watchRun{Users: sz.WatchUsers, TermsPerUser: sz.WatchTerms, Rate: sz.WatchRate}
+	items := pacedItems(int(sz.WatchRate*sz.WatchFor.Seconds()), seed+37)
+	r.Paced = len(items)
+	logf("6. watchlist: %d purchases at %.0f/s, with no matcher", len(items), sz.WatchRate)
+	var err error
+	if r.Without, err = runPaced(ctx, items, sz.WatchRate, false, nil); err != nil {
+		return fmt.Errorf("watchlist, no matcher: %w", err)
+	}
+	logf("6. watchlist: the same with %s users × %d terms", commas(int64(sz.WatchUsers)), sz.WatchTerms)
+	load := func(ctx context.Context, st *stack) error { return loadTerms(ctx, st, terms, &r) }
+	if r.With, err = runPaced(ctx, items, sz.WatchRate, true, load); err != nil {
+		return fmt.Errorf("watchlist, with terms: %w", err)
+	}
+	logf("6. watchlist: ingest at full speed with the terms, %s purchases", commas(int64(sz.WatchIngest)))
+	sales := generateSales(sz.WatchIngest, seed+41)
+	if r.Pipeline, err = runPipeline(ctx, sales, sz.WatchIngest, 2, load); err != nil {
+		return fmt.Errorf("watchlist ingest: %w", err)
+	}
+	if r.Limit, err = runLimit(ctx, sales, sz.WatchIngest, load); err != nil {
+		return fmt.Errorf("watchlist limit: %w", err)
+	}
+	addWatch(res, r)
+	return nil
+}
+
+// watchTerms gives each user perUser terms of the kinds people follow,
+// drawn from the synthetic catalogue in proportion to its sales, so that a
+// few terms (a big country, a format, a best-selling artist) are watched by
+// many users and most by few: an artist's name (45 %), a release's title
+// (15 %), a distinctive word of a title (10 %), a country (10 %), a format
+// (5 %), an artist's name folded as people type it ("gore" for "𝐺𝑂𝑅𝐸",
+// 10 %), and names that never sell (5 %).
+func watchTerms(users, perUser int, seed int64) [][]string {
+	rng := rand.New(rand.NewPCG(uint64(seed), 31))
+	var catalogue []purchases.Purchase
+	g := newGenerator(5000, seed+1)
+	for s, ok := g.next(); ok; s, ok = g.next() {
+		for _, it := range s.Items {
+			catalogue = append(catalogue, purchases.Normalize(it))
+		}
+	}
+	formats := []string{"vinyl", "cassette", "t-shirt", "compact disc", "hoodie", "discography", "gatefold", "poster"}
+	pool := make([]string, 0, 20_000)
+	for len(pool) < cap(pool) {
+		p := catalogue[rng.IntN(len(catalogue))]
+		title := p.AlbumTitle
+		if rng.IntN(2) == 0 {
+			title = p.ItemDescription
+		}
+		var t string
+		switch k := rng.IntN(100); {
+		case k < 45:
+			t = p.ArtistName
+		case k < 60:
+			t = title
+		case k < 70:
+			t = longestWord(purchases.Fold(title))
+		case k < 80:
+			t = p.Country
+		case k < 85:
+			t = formats[rng.IntN(len(formats))]
+		case k < 95:
+			t = purchases.Fold(p.ArtistName)
+		default:
+			t = fmt.Sprintf("nobody sells this %d", rng.IntN(1000))
+		}
+		if strings.TrimSpace(t) != "" {
+			pool = append(pool, t)
+		}
+	}
+	out := make([][]string, users)
+	for u := range out {
+		seen := map[string]bool{}
+		for tries := 0; len(out[u]) < perUser && tries < 20*perUser; tries++ {
+			t := pool[rng.IntN(len(pool))]
+			if f := purchases.Fold(t); f != "" && !seen[f] {
+				seen[f] = true
+				out[u] = append(out[u], t)
+			}
+		}
+	}
+	return out
+}
+
+// longestWord is the longest of the words of s.
+func longestWord(s string) string {
+	best := ""
+	for _, w := range strings.Fields(s) {
+		if len([]rune(w)) > len([]rune(best)) {
+			best = w
+		}
+	}
+	return best
+}
+
+// loadTerms adds every user's terms through watchlist.Service.Add, eight
+// at a time, and measures what they take in Redis.
+func loadTerms(ctx context.Context, st *stack, terms [][]string, r *watchRun) error {
+	before, err := usedMemory(ctx, st.rdb)
+	if err != nil {
+		return err
+	}
+	svc := watchlist.New(st.rdb, retention)
+	start := time.Now()
+	var added atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for u := w; u < len(terms); u += 8 {
+				for _, t := range terms[u] {
+					if _, _, err := svc.Add(ctx, fmt.Sprintf("bench-user-%05d", u), t); err != nil {
+						failed.Store(err)
+						return
+					}
+					added.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err, ok := failed.Load().(error); ok {
+		return fmt.Errorf("add terms: %w", err)
+	}
+	r.LoadSeconds = time.Since(start).Seconds()
+	r.Watches = added.Load()
+	r.DistinctTerms = st.rdb.HLen(ctx, watchlist.TermsKey).Val()
+	after, err := usedMemory(ctx, st.rdb)
+	r.IndexBytes = after - before
+	return err
+}
+
+// pacedItems are n purchases of the synthetic feed, one item each.
+func pacedItems(n int, seed int64) []feed.Item {
+	var items []feed.Item
+	for _, s := range generateSales(n, seed) {
+		items = append(items, s.Items...)
+	}
+	return items
+}
+
+// runPaced publishes items one by one at rate a second through the real
+// pipeline (the publisher, two processors) on a fresh stack readied by
+// prep, and reads what the save scripts cost Redis (INFO commandstats,
+// reset before the first purchase).
+func runPaced(ctx context.Context, items []feed.Item, rate float64, match bool, prep func(context.Context, *stack) error) (paced, error) {
+	var p paced
+	st, err := startStack(ctx)
+	if err != nil {
+		return p, err
+	}
+	defer st.close()
+	if prep != nil {
+		if err := prep(ctx, st); err != nil {
+			return p, err
+		}
+	}
+	liveStart := "0-0"
+	if last, err := st.rdb.XRevRangeN(ctx, watchlist.LiveStream, "+", "-", 1).Result(); err == nil && len(last) > 0 {
+		liveStart = last[0].ID
+	}
+	pctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var stored atomic.Int64
+	var procs sync.WaitGroup
+	for i := range 2 {
+		saver := purchases.NewSaver(st.rdb, retention)
+		if match {
+			saver = newSaver(st.rdb)
+		}
+		proc := ingest.NewProcessor(st.rdb, saver, ingest.ProcessorOptions{
+			Consumer: fmt.Sprintf("bench-%d", i), Stored: func(k int) { stored.Add(int64(k)) },
+		})
+		procs.Go(func() { _ = proc.Run(pctx) })
+	}
+	time.Sleep(300 * time.Millisecond) // the processors reach their first XREADGROUP
+	_ = st.rdb.ConfigResetStat(ctx).Err()
+	pub := ingest.NewPublisher(st.rdb)
+	prog := startProgress(fmt.Sprintf("paced at %.0f/s: stored", rate), int64(len(items)))
+	tick := time.NewTicker(time.Duration(float64(time.Second) / rate))
+	for _, it := range items {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return p, ctx.Err()
+		}
+		if err := pub.Publish(ctx, feed.Sale{UTCDate: it.UTCDate, Items: []feed.Item{it}}); err != nil {
+			return p, err
+		}
+		prog.set(stored.Load())
+	}
+	tick.Stop()
+	for deadline := time.Now().Add(time.Minute); stored.Load() < int64(len(items)); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return p, fmt.Errorf("paced: %d of %d stored a minute after the last", stored.Load(), len(items))
+		}
+	}
+	prog.end()
+	p.Commands = commandStats(ctx, st.rdb)
+	stop()
+	procs.Wait()
+	p.Stored = stored.Load()
+	p.SaveCalls, p.SaveUsec = p.Commands["evalsha"].Calls, p.Commands["evalsha"].Usec
+	entries, err := st.rdb.XRange(ctx, watchlist.LiveStream, "("+liveStart, "+").Result()
+	if err != nil {
+		return p, err
+	}
+	for _, e := range entries {
+		if t, ok := e.Values["t"].(string); ok {
+			p.Matched++
+			p.Hits += int64(len(strings.Fields(t)))
+		}
+	}
+	return p, nil
+}
+
+func addWatch(res *results, r watchRun) {
+	const s = "6 watchlist"
+	res.info(s, fmt.Sprintf("%s users × %d terms: terms watched (distinct after folding: %s)", commas(int64(r.Users)), r.TermsPerUser, commas(r.DistinctTerms)), float64(r.Watches), "")
+	res.info(s, "Redis memory of the watchlists and the index, per term watched", r.IndexBytes/math.Max(1, float64(r.Watches)), "B")
+	n := float64(max(r.With.Stored, 1))
+	res.info(s, fmt.Sprintf("purchases stored at %.0f/s with a match (of %s)", r.Rate, commas(r.With.Stored)), float64(r.With.Matched), "")
+	res.info(s, "matches (purchase, term) per stored purchase", float64(r.With.Hits)/n, "")
+	res.info(s, "Redis time of the save script per purchase, no watchlist", r.Without.usecPerSave(), "µs")
+	res.info(s, "Redis time of the save script per purchase, with the terms", r.With.usecPerSave(), "µs")
+	added := (r.With.usecPerSave() - r.Without.usecPerSave()) / 1000
+	res.check(s, "Redis time matching adds per stored purchase", added, "ms", "≤ 0.2 ms", added <= 0.2 && r.With.Hits > 0)
+	ratio := r.Pipeline.PerSecond / r.Limit.PerSecond
+	res.info(s, fmt.Sprintf("ingest with the terms, 2 processors (%s purchases)", commas(int64(r.Pipeline.Purchases))), r.Pipeline.PerSecond, "purchases/s")
+	res.info(s, "Redis-bound limit with the terms", r.Limit.PerSecond, "purchases/s")
+	res.check(s, "ingest ratio to the limit with the terms", ratio, "", "≥ 0.7", ratio >= 0.7)
+	res.Findings = append(res.Findings, fmt.Sprintf("watchlist: %s terms added in %.1f s; paced runs: %s",
+		commas(r.Watches), r.LoadSeconds, perPurchase(r.With.Commands, int(r.With.Stored))))
+	res.detail("watchlist", r)
+}
