@@ -81,21 +81,12 @@ func watchPart(ctx context.Context, res *results, sz sizes, seed int64) error {
 // 10 %), and names that never sell (5 %).
 func watchTerms(users, perUser int, seed int64) [][]string {
 	rng := rand.New(rand.NewPCG(uint64(seed), 31))
-	var catalogue []purchases.Purchase
-	g := newGenerator(5000, seed+1)
-	for s, ok := g.next(); ok; s, ok = g.next() {
-		for _, it := range s.Items {
-			catalogue = append(catalogue, purchases.Normalize(it))
-		}
-	}
+	sold := catalogue(seed + 1)
 	formats := []string{"vinyl", "cassette", "t-shirt", "compact disc", "hoodie", "discography", "gatefold", "poster"}
 	pool := make([]string, 0, 20_000)
 	for len(pool) < cap(pool) {
-		p := catalogue[rng.IntN(len(catalogue))]
-		title := p.AlbumTitle
-		if rng.IntN(2) == 0 {
-			title = p.ItemDescription
-		}
+		p := sold[rng.IntN(len(sold))]
+		title := pickTitle(rng, p)
 		var t string
 		switch k := rng.IntN(100); {
 		case k < 45:

@@ -27,19 +27,9 @@ func TestWatchlistAlert(t *testing.T) {
 	b := newBrowser(t)
 	shots := artifactsDir(t)
 
-	steps := []struct {
-		name string
-		run  func(ctx context.Context) error
-	}{
+	runSteps(t, b, []step{
 		{"register and wait for the live socket", func(ctx context.Context) error {
-			if err := chromedp.Do(ctx,
-				desktop.emulate(),
-				chromedp.Navigate(srv.URL+"/register"),
-				chromedp.WaitVisible(tid("register-form")),
-				chromedp.SendKeys(tid("username-input"), "watcher"),
-				chromedp.SendKeys(tid("password-input"), password),
-				chromedp.Click(tid("submit-button")),
-			); err != nil {
+			if err := register(ctx, srv.URL); err != nil {
 				return err
 			}
 			_, err := waitJS[bool](ctx, "the socket to be live and the watchlist loaded", `
@@ -115,22 +105,7 @@ func TestWatchlistAlert(t *testing.T) {
 			return err
 		}},
 		{"desktop layout", desktop.fits},
-	}
-	for _, s := range steps {
-		ok := t.Run(s.name, func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
-			defer cancel()
-			if err := s.run(ctx); err != nil {
-				t.Fatalf("%v\npage: %s\nconsole errors: %q", err, pageState(b.ctx), b.console.Errors())
-			}
-			if errs := b.console.Errors(); len(errs) > 0 {
-				t.Fatalf("the page logged errors:\n  %s", strings.Join(errs, "\n  "))
-			}
-		})
-		if !ok {
-			break
-		}
-	}
+	})
 }
 
 // quote makes s a JavaScript string literal.
