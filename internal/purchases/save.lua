@@ -1,7 +1,9 @@
 -- Store one purchase and apply its counters, exactly once per purchase id,
--- and acknowledge the stream entry that carried it.
+-- acknowledge the stream entry that carried it, and match the purchase
+-- against the users' watched terms.
 -- KEYS: 1 purchase:<id>  2 top-sellers  3 sales_ts  4 sales_usd_ts
 --       5 purchases:live  6 purchases (the stream the entry came from)
+--       then the watchlist block's own, last (see the block at the end)
 -- ARGV: 1 document JSON  2 document TTL (s)  3 artist  4 amount in USD
 --       5 window start (ms)  6 series retention (ms)  7 1 = add to the series
 --       8 approximate length of the live stream
