@@ -68,6 +68,9 @@ func (s *stack) prepare(ctx context.Context) error {
 	if err := purchases.LoadScript(ctx, s.rdb); err != nil {
 		return err
 	}
+	if err := watchlist.EnsureSketch(ctx, s.rdb); err != nil {
+		return err
+	}
 	return ingest.EnsureGroup(ctx, s.rdb)
 }
 

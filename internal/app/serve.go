@@ -190,6 +190,9 @@ func prepareRedis(ctx context.Context, rdb *redis.Client, cfg config.Serve) erro
 	if err := purchases.EnsureIndex(ctx, rdb); err != nil {
 		return err
 	}
+	if err := watchlist.EnsureSketch(ctx, rdb); err != nil {
+		return err
+	}
 	// The consumer group and the save script are the processor's to set up.
 	return purchases.EnsureSeries(ctx, rdb, cfg.Retention.Milliseconds())
 }

@@ -145,21 +145,31 @@ end
 --   ARGV, the last 6: n (lookup keys), the purchase's folded words (its
 --     search_text), its folded country, hits kept per term, their TTL (s),
 --     approximate length of watch:live
---   KEYS, the last n + 2 (none when n is 0): watch:live, watch:terms, then
---     the n lookup keys: watch:w:<word> for each word, watch:p:<prefix> for
---     each prefix of a word, watch:c:<country>, sets of term ids indexed
---     under one anchor each (see internal/watchlist/term.go)
--- A candidate term matches when its country clause names the purchase's
--- country, or the purchase meets each of its text clauses: c <country>,
--- w <word>, p <prefix>, q <words of a phrase>, one a line. Each matched
--- term gets the match in watch:hits:<term id>, a key named from what the
--- index holds, so it cannot be declared beforehand: fine on the single
--- shard the app requires (README, "Running many instances").
+--   KEYS, the last n + 3 (none when n is 0): watch:live, watch:terms,
+--     watch:lookups, then the n lookup keys: watch:c:<country>,
+--     watch:w:<word> for each word, watch:p:<prefix> for each prefix of a
+--     word: sets of term ids, each term indexed under one anchor (see
+--     internal/watchlist/term.go)
+-- The lookups are counted in the Count-Min Sketch watch:lookups, from which
+-- a new term's anchor is chosen: the set purchases look in least. A
+-- candidate term matches when its country clause names the purchase's
+-- country, or the purchase meets each of its text clauses; its spec holds
+-- one a line: a <anchor key> (not a clause), c <country>, w <word>,
+-- p <prefix>, q <words of a phrase>. Each matched term gets the match in
+-- watch:hits:<term id>, a key named from what the index holds, so it cannot
+-- be declared beforehand: fine on the single shard the app requires
+-- (README, "Running many instances").
 local w0 = #ARGV - 5
 local n = tonumber(ARGV[w0])
 if n > 0 then
-  local k0 = #KEYS - n - 1
-  local candidates = redis.pcall('SUNION', unpack(KEYS, k0 + 2, #KEYS))
+  local k0 = #KEYS - n - 2
+  local counted = {}
+  for i = k0 + 3, #KEYS do
+    counted[#counted + 1] = KEYS[i]
+    counted[#counted + 1] = 1
+  end
+  redis.pcall('CMS.INCRBY', KEYS[k0 + 2], unpack(counted))
+  local candidates = redis.pcall('SUNION', unpack(KEYS, k0 + 3, #KEYS))
   if type(candidates) == 'table' and not candidates.err and #candidates > 0 then
     local words, has = {}, {}
     for word in string.gmatch(ARGV[w0 + 1], '%S+') do
@@ -189,7 +199,7 @@ if n > 0 then
         local kind, arg = string.sub(line, 1, 1), string.sub(line, 3)
         if kind == 'c' then
           if arg == ARGV[w0 + 2] then return true end
-        elseif text and not clauseHolds(kind, arg) then
+        elseif kind ~= 'a' and text and not clauseHolds(kind, arg) then
           text = false
         end
       end

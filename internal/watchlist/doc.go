@@ -11,13 +11,18 @@
 //   - Terms are shared: every user who watches "gore" watches one term, whose
 //     id is a hash of its folded text. Its clauses (a "spec") are in the hash
 //     watch:terms, its watchers in the set watch:watchers:<id>.
-//   - Each term is indexed under one anchor, the word of it that is likely
-//     rarest (the longest): watch:w:<word> for a whole word, watch:p:<prefix>
-//     when the anchor is the last word, which may be a prefix; and under
-//     watch:c:<folded term>, in case it names a country.
-//   - The save script looks up the purchase's words, every prefix of them
-//     and its country (Matcher.SaveArgs declares those keys), checks each
-//     candidate's clauses, and for each term that matches appends the
+//   - Each term is indexed under one anchor, the word of it that purchases
+//     look up least (the save script counts every lookup in the Count-Min
+//     Sketch watch:lookups; among equals, the longest word): watch:w:<word>
+//     for a whole word, watch:p:<prefix> when the anchor is the last word,
+//     which may be a prefix; and under watch:c:<folded term>, in case it
+//     names a country. So a purchase meets as candidates mostly the terms
+//     anchored on the rare words it holds, which stay few as terms grow
+//     (BENCHMARKS.md, "6. Watchlist").
+//   - The save script counts and looks up the purchase's words, every
+//     prefix of them and its country (Matcher.SaveArgs declares those
+//     keys), checks each candidate's clauses, and for each term that
+//     matches appends the
 //     purchase to watch:hits:<id> (the term's last 500) and the match to
 //     watch:live.
 //

@@ -48,10 +48,12 @@ func ParseTerm(raw string) (Term, error) {
 }
 
 // spec is what the save script checks of a candidate (see save.lua): one
-// clause a line, "c <folded term>" first (the term as a country name), then
-// "w <word>", "p <prefix>" and "q <the words of a phrase>".
-func (t Term) spec() string {
-	lines := []string{"c " + t.Folded}
+// line each, "a <anchor key>" first (where the term is indexed, for its
+// removal; not a clause), then "c <folded term>" (the term as a country
+// name), then its clauses: "w <word>", "p <prefix>" and "q <the words of a
+// phrase>".
+func (t Term) spec(anchor string) string {
+	lines := []string{"a " + anchor, "c " + t.Folded}
 	for _, c := range t.clauses {
 		kind := "w"
 		switch {
@@ -65,23 +67,60 @@ func (t Term) spec() string {
 	return strings.Join(lines, "\n")
 }
 
-// indexKeys are the sets the term's id goes in: its anchor, and its whole
-// folded text as a country name. The anchor is one word every matching
-// purchase holds: the longest (a rough measure of the rarest, so that few
-// purchases look at the term in vain), a whole word rather than a prefix
-// when they are as long.
-func (t Term) indexKeys() []string {
-	anchor, best := "", 0
+// anchorOf reads the anchor key back from a spec.
+func anchorOf(spec string) string {
+	first, _, _ := strings.Cut(spec, "\n")
+	if key, ok := strings.CutPrefix(first, "a "); ok {
+		return key
+	}
+	return ""
+}
+
+// anchors are the index sets the term could be indexed under: one per
+// word (watch:w:<word>) and its last word as a prefix (watch:p:<prefix>);
+// every purchase that matches the term looks in each of them.
+func (t Term) anchors() []string {
+	var keys []string
 	for _, c := range t.clauses {
 		for _, w := range c.Words {
-			key, score := wordKeyPrefix+w, 2*utf8.RuneCountInString(w)+1
 			if c.Kind == purchases.PrefixClause {
-				key, score = prefixKeyPrefix+w, score-1
-			}
-			if score > best {
-				anchor, best = key, score
+				keys = append(keys, prefixKeyPrefix+w)
+			} else {
+				keys = append(keys, wordKeyPrefix+w)
 			}
 		}
+	}
+	return keys
+}
+
+// anchor picks the index set the term goes in: of its anchors, the one
+// purchases have looked in least (lookups[i] counts anchors()[i], from the
+// sketch), so that few purchases meet the term as a candidate in vain;
+// among equals (an empty sketch counts nothing) the longest word, and a
+// whole word before a prefix.
+func (t Term) anchor(lookups []int64) string {
+	best, bestCount, bestLen := "", int64(-1), 0
+	for i, key := range t.anchors() {
+		var count int64
+		if i < len(lookups) {
+			count = lookups[i]
+		}
+		n := 2 * utf8.RuneCountInString(strings.TrimPrefix(strings.TrimPrefix(key, wordKeyPrefix), prefixKeyPrefix))
+		if strings.HasPrefix(key, wordKeyPrefix) {
+			n++
+		}
+		if bestCount < 0 || count < bestCount || (count == bestCount && n > bestLen) {
+			best, bestCount, bestLen = key, count, n
+		}
+	}
+	return best
+}
+
+// indexKeys are the sets the term's id goes in: its anchor, and its whole
+// folded text as a country name.
+func (t Term) indexKeys(anchor string) []string {
+	if anchor == "" { // a spec written by hand, without its anchor
+		return []string{countryKeyPrefix + t.Folded}
 	}
 	return []string{anchor, countryKeyPrefix + t.Folded}
 }

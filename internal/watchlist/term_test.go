@@ -44,25 +44,42 @@ func TestParseTerm(t *testing.T) {
 }
 
 func TestTermSpecAndAnchor(t *testing.T) {
-	tests := []struct{ term, spec, anchor string }{
-		{"gore", "c gore\np gore", "watch:p:gore"},
-		{"The Cure", "c the cure\nw the\np cure", "watch:p:cure"},
-		{"AC/DC", "c ac dc\nw ac\np dc", "watch:w:ac"},
-		{"x", "c x\nw x", "watch:w:x"},
-		{"肉と血を超えて", "c 肉 と 血 を 超 え て\nq 肉 と 血 を 超 え て", "watch:w:肉"},
-		{"gore 肉", "c gore 肉\nw gore\nw 肉", "watch:w:gore"},
+	tests := []struct {
+		term    string
+		lookups []int64 // the sketch's counts of the term's anchors, in order
+		spec    string  // without its anchor line
+		anchor  string
+	}{
+		{"gore", nil, "c gore\np gore", "watch:p:gore"},
+		{"The Cure", nil, "c the cure\nw the\np cure", "watch:p:cure"},
+		{"The Cure", []int64{9000, 12}, "c the cure\nw the\np cure", "watch:p:cure"},
+		{"Velvet Qorvath", []int64{400, 3}, "c velvet qorvath\nw velvet\np qorvath", "watch:p:qorvath"},
+		{"Qorvath Velvet", []int64{3, 400}, "c qorvath velvet\nw qorvath\np velvet", "watch:w:qorvath"},
+		{"black night", []int64{500, 700}, "c black night\nw black\np night", "watch:w:black"},
+		{"AC/DC", nil, "c ac dc\nw ac\np dc", "watch:w:ac"},
+		{"x", nil, "c x\nw x", "watch:w:x"},
+		{"肉と血を超えて", nil, "c 肉 と 血 を 超 え て\nq 肉 と 血 を 超 え て", "watch:w:肉"},
+		{"肉と血を超えて", []int64{9, 9, 1, 9, 9, 9, 9}, "c 肉 と 血 を 超 え て\nq 肉 と 血 を 超 え て", "watch:w:血"},
+		{"gore 肉", nil, "c gore 肉\nw gore\nw 肉", "watch:w:gore"},
 	}
 	for _, tt := range tests {
 		term, err := ParseTerm(tt.term)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := term.spec(); got != tt.spec {
-			t.Errorf("%q: spec %q, want %q", tt.term, got, tt.spec)
+		anchor := term.anchor(tt.lookups)
+		if anchor != tt.anchor {
+			t.Errorf("%q with lookups %v: anchor %q, want %q", tt.term, tt.lookups, anchor, tt.anchor)
 		}
-		keys := term.indexKeys()
-		if keys[0] != tt.anchor || keys[1] != "watch:c:"+term.Folded {
-			t.Errorf("%q: index keys %q, want anchor %q", tt.term, keys, tt.anchor)
+		spec := term.spec(anchor)
+		if want := "a " + tt.anchor + "\n" + tt.spec; spec != want {
+			t.Errorf("%q: spec %q, want %q", tt.term, spec, want)
+		}
+		if anchorOf(spec) != anchor {
+			t.Errorf("%q: anchorOf(%q) = %q", tt.term, spec, anchorOf(spec))
+		}
+		if keys := term.indexKeys(anchor); keys[0] != anchor || keys[1] != "watch:c:"+term.Folded {
+			t.Errorf("%q: index keys %q", tt.term, keys)
 		}
 	}
 }
@@ -111,7 +128,7 @@ func TestTermMatches(t *testing.T) {
 }
 
 // TestAnchorAmongLookups: a purchase that a term matches always looks in
-// the set the term is indexed under, whatever the term and the text.
+// every set the term may be indexed under, whatever the term and the text.
 func TestAnchorAmongLookups(t *testing.T) {
 	for _, tt := range matchCases {
 		anchorFound(t, tt.term, tt.p)
@@ -139,9 +156,13 @@ func anchorFound(t *testing.T, raw string, p purchases.Purchase) {
 	if len(lookups) == maxLookups {
 		return // a text long enough to be cut: only its first words are looked at
 	}
-	keys := term.indexKeys()
-	if !slices.Contains(lookups, keys[0]) && !slices.Contains(lookups, keys[1]) {
-		t.Fatalf("%q matches %q but none of its keys %q is among the lookups %q", raw, p.SearchText(), keys, lookups)
+	if slices.Contains(lookups, term.indexKeys("")[0]) {
+		return // the term is the purchase's country
+	}
+	for _, key := range term.anchors() {
+		if !slices.Contains(lookups, key) {
+			t.Fatalf("%q matches %q but its anchor %q is not among the lookups %q", raw, p.SearchText(), key, lookups)
+		}
 	}
 }
 

@@ -159,3 +159,30 @@ func searchIDs(t *testing.T, rdb *redis.Client, term string) []string {
 	slices.Sort(ids)
 	return ids
 }
+
+// TestAnchorIsTheRarestWord: the save script counts what purchases look
+// up, and a new term is indexed under the word they look up least, so
+// purchases that only share its common word never meet it.
+func TestAnchorIsTheRarestWord(t *testing.T) {
+	ctx := context.Background()
+	rdb, s, saver := setup(t)
+	saveAll(t, saver, numbered(5, "Black Sabbath Tribute", "Norway"))
+	w := add(t, s, "alice", "black night")
+	if !rdb.SIsMember(ctx, "watch:p:night", w.ID).Val() || rdb.SIsMember(ctx, "watch:w:black", w.ID).Val() {
+		t.Fatalf("black night is not anchored on night, the word no purchase held")
+	}
+	// Bob's copy of the term keeps its anchor, and removing it cleans up.
+	saveAll(t, saver, numbered(9, "Night Club", "Norway"))
+	add(t, s, "bob", "Black Night")
+	if rdb.SIsMember(ctx, "watch:w:black", w.ID).Val() {
+		t.Fatal("a second watcher re-anchored the term")
+	}
+	for _, user := range []string{"alice", "bob"} {
+		if err := s.Remove(ctx, user, w.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rdb.Exists(ctx, "watch:p:night").Val() != 0 {
+		t.Fatal("the anchor set outlived the term")
+	}
+}
