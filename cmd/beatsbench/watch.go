@@ -316,8 +316,8 @@ func candidates(ctx context.Context, st *stack, items []feed.Item) (float64, err
 	for _, it := range items {
 		p := purchases.Normalize(it)
 		keys, _ := m.SaveArgs(p, p.SearchText())
-		if len(keys) > 3 { // watch:live, watch:terms, watch:lookups, then the lookups
-			cmds = append(cmds, pipe.SUnion(ctx, keys[3:]...))
+		if len(keys) > 2 { // watch:live, watch:lookups, then the lookups
+			cmds = append(cmds, pipe.SUnion(ctx, keys[2:]...))
 		}
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {

@@ -145,11 +145,11 @@ end
 --   ARGV, the last 6: n (lookup keys), the purchase's folded words (its
 --     search_text), its folded country, hits kept per term, their TTL (s),
 --     approximate length of watch:live
---   KEYS, the last n + 3 (none when n is 0): watch:live, watch:terms,
---     watch:lookups, then the n lookup keys: watch:c:<country>,
+--   KEYS, the last n + 2 (none when n is 0): watch:live, watch:lookups,
+--     then the n lookup keys: watch:c:<country>,
 --     watch:w:<word> for each word, watch:p:<prefix> for each prefix of a
---     word: sets of term ids, each term indexed under one anchor (see
---     internal/watchlist/term.go)
+--     word: sets of terms ("<term id> <spec>"), each term indexed under one
+--     anchor (see internal/watchlist/term.go)
 -- The lookups are counted in the Count-Min Sketch watch:lookups, from which
 -- a new term's anchor is chosen: the set purchases look in least. A
 -- candidate term matches when its country clause names the purchase's
@@ -162,14 +162,14 @@ end
 local w0 = #ARGV - 5
 local n = tonumber(ARGV[w0])
 if n > 0 then
-  local k0 = #KEYS - n - 2
+  local k0 = #KEYS - n - 1
   local counted = {}
-  for i = k0 + 3, #KEYS do
+  for i = k0 + 2, #KEYS do
     counted[#counted + 1] = KEYS[i]
     counted[#counted + 1] = 1
   end
-  redis.pcall('CMS.INCRBY', KEYS[k0 + 2], unpack(counted))
-  local candidates = redis.pcall('SUNION', unpack(KEYS, k0 + 3, #KEYS))
+  redis.pcall('CMS.INCRBY', KEYS[k0 + 1], unpack(counted))
+  local candidates = redis.pcall('SUNION', unpack(KEYS, k0 + 2, #KEYS))
   if type(candidates) == 'table' and not candidates.err and #candidates > 0 then
     local words, has = {}, {}
     for word in string.gmatch(ARGV[w0 + 1], '%S+') do
@@ -205,12 +205,10 @@ if n > 0 then
       end
       return text
     end
-    local specs = redis.pcall('HMGET', KEYS[k0 + 1], unpack(candidates))
     local matched = {}
-    if type(specs) == 'table' and not specs.err then
-      for i, id in ipairs(candidates) do
-        if specs[i] and termMatches(specs[i]) then matched[#matched + 1] = id end
-      end
+    for _, candidate in ipairs(candidates) do
+      local id, spec = string.match(candidate, '^(%S+) (.*)$')
+      if id and termMatches(spec) then matched[#matched + 1] = id end
     end
     local at = nil
     if #matched > 0 then

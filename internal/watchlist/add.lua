@@ -5,6 +5,7 @@
 --       4 watch:live  5.. the term's index sets (Term.indexKeys)
 -- ARGV: 1 term id  2 the term as typed  3 its spec  4 most terms a user has
 --       5 user id  6 approximate length of watch:live
+--       7 the term's member of the index sets: "<term id> <spec>"
 -- A term someone watches already keeps its spec and its anchor (chosen
 -- when it was first watched; the spec names it), whatever KEYS say.
 -- Returns {1, entry} when added, {0, entry} when the user watches it already
@@ -24,7 +25,7 @@ redis.call('HSET', KEYS[1], ARGV[1], entry)
 redis.call('SADD', KEYS[3], ARGV[5])
 if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[3]) == 1 then
   for i = 5, #KEYS do
-    redis.call('SADD', KEYS[i], ARGV[1])
+    redis.call('SADD', KEYS[i], ARGV[7])
   end
 end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[6], '*', 'u', ARGV[5])

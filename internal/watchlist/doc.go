@@ -10,7 +10,8 @@
 //
 //   - Terms are shared: every user who watches "gore" watches one term, whose
 //     id is a hash of its folded text. Its clauses (a "spec") are in the hash
-//     watch:terms, its watchers in the set watch:watchers:<id>.
+//     watch:terms and beside its id in the index sets, its watchers in the
+//     set watch:watchers:<id>.
 //   - Each term is indexed under one anchor, the word of it that purchases
 //     look up least (the save script counts every lookup in the Count-Min
 //     Sketch watch:lookups; among equals, the longest word): watch:w:<word>

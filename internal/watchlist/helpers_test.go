@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,4 +96,19 @@ func hitIDs(t *testing.T, rdb *redis.Client, termID string) []string {
 		ids = append(ids, e.Values["p"].(string))
 	}
 	return ids
+}
+
+// indexed reports whether the index set key holds the term id.
+func indexed(t *testing.T, rdb *redis.Client, key, id string) bool {
+	t.Helper()
+	members, err := rdb.SMembers(context.Background(), key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range members {
+		if strings.HasPrefix(m, id+" ") {
+			return true
+		}
+	}
+	return false
 }

@@ -28,7 +28,7 @@ func (m *Matcher) SaveArgs(p purchases.Purchase, text string) ([]string, []any) 
 	if len(lookups) == 0 {
 		return nil, args
 	}
-	return append([]string{LiveStream, TermsKey, SketchKey}, lookups...), args
+	return append([]string{LiveStream, SketchKey}, lookups...), args
 }
 
 // lookupKeys are the index sets a purchase with these folded words and this

@@ -67,6 +67,10 @@ func (t Term) spec(anchor string) string {
 	return strings.Join(lines, "\n")
 }
 
+// member is what the index sets hold for a term: its id and its spec, so
+// that the save script has a candidate's clauses without another read.
+func member(id, spec string) string { return id + " " + spec }
+
 // anchorOf reads the anchor key back from a spec.
 func anchorOf(spec string) string {
 	first, _, _ := strings.Cut(spec, "\n")

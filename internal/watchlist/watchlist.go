@@ -90,7 +90,8 @@ func (s *Service) Add(ctx context.Context, userID, raw string) (Watch, bool, err
 	}
 	anchor := t.anchor(s.lookups(ctx, t.anchors()))
 	keys := append([]string{userKey(userID), TermsKey, watchersKey(t.ID), LiveStream}, t.indexKeys(anchor)...)
-	res, err := addScript.Run(ctx, s.rdb, keys, t.ID, t.Text, t.spec(anchor), MaxTerms, userID, liveLength).Slice()
+	spec := t.spec(anchor)
+	res, err := addScript.Run(ctx, s.rdb, keys, t.ID, t.Text, spec, MaxTerms, userID, liveLength, member(t.ID, spec)).Slice()
 	if err != nil {
 		return Watch{}, false, fmt.Errorf("watchlist: add %q for %s: %w", t.Text, userID, err)
 	}
@@ -130,7 +131,7 @@ func (s *Service) Remove(ctx context.Context, userID, id string) error {
 		return fmt.Errorf("watchlist: HGET %s %s: %w", TermsKey, id, err)
 	}
 	keys := append([]string{userKey(userID), TermsKey, watchersKey(id), LiveStream, hitsKey(id)}, t.indexKeys(anchorOf(spec))...)
-	n, err := removeScript.Run(ctx, s.rdb, keys, id, userID, liveLength).Int()
+	n, err := removeScript.Run(ctx, s.rdb, keys, id, userID, liveLength, member(id, spec)).Int()
 	if err != nil {
 		return fmt.Errorf("watchlist: remove %s of %s: %w", id, userID, err)
 	}
