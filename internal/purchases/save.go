@@ -37,7 +37,7 @@ type Matcher interface {
 
 // noMatch are the block's ARGV when no Matcher is set: no lookup keys, so
 // the block does nothing.
-var noMatch = []any{0, "", "", 0, 0, 0}
+var noMatch = []any{0, "", "", 0, 0, 0, 0}
 
 // WithMatcher makes s match each new purchase against the users' watched
 // terms, in the same atomic step that stores it.

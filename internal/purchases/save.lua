@@ -142,9 +142,10 @@ end
 -- the EXISTS guard above, and a crash before this step leaves it pending.
 -- Its KEYS and ARGV are the last ones, counted from the end, so that
 -- blocks before it may add theirs:
---   ARGV, the last 6: n (lookup keys), the purchase's folded words (its
+--   ARGV, the last 7: n (lookup keys), the purchase's folded words (its
 --     search_text), its folded country, hits kept per term, their TTL (s),
---     approximate length of watch:live
+--     approximate length of watch:live, 1 = count the lookups (one
+--     purchase in 8, by its id: the sketch's counts only need to rank)
 --   KEYS, the last n + 2 (none when n is 0): watch:live, watch:lookups,
 --     then the n lookup keys: watch:c:<country>,
 --     watch:w:<word> for each word, watch:p:<prefix> for each prefix of a
@@ -159,16 +160,18 @@ end
 -- watch:hits:<term id>, a key named from what the index holds, so it cannot
 -- be declared beforehand: fine on the single shard the app requires
 -- (README, "Running many instances").
-local w0 = #ARGV - 5
+local w0 = #ARGV - 6
 local n = tonumber(ARGV[w0])
 if n > 0 then
   local k0 = #KEYS - n - 1
-  local counted = {}
-  for i = k0 + 2, #KEYS do
-    counted[#counted + 1] = KEYS[i]
-    counted[#counted + 1] = 1
+  if ARGV[w0 + 6] == '1' then
+    local counted = {}
+    for i = k0 + 2, #KEYS do
+      counted[#counted + 1] = KEYS[i]
+      counted[#counted + 1] = 1
+    end
+    redis.pcall('CMS.INCRBY', KEYS[k0 + 1], unpack(counted))
   end
-  redis.pcall('CMS.INCRBY', KEYS[k0 + 1], unpack(counted))
   local candidates = redis.pcall('SUNION', unpack(KEYS, k0 + 2, #KEYS))
   if type(candidates) == 'table' and not candidates.err and #candidates > 0 then
     local words, has = {}, {}

@@ -1,6 +1,7 @@
 package watchlist
 
 import (
+	"hash/fnv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,11 +25,28 @@ func NewMatcher(retention time.Duration) *Matcher { return &Matcher{retention: r
 func (m *Matcher) SaveArgs(p purchases.Purchase, text string) ([]string, []any) {
 	country := purchases.Fold(p.Country)
 	lookups := lookupKeys(strings.Fields(text), country)
-	args := []any{len(lookups), text, country, hitsPerTerm, int64(m.retention.Seconds()), liveLength}
+	args := []any{len(lookups), text, country, hitsPerTerm, int64(m.retention.Seconds()), liveLength, sampled(p.ID)}
 	if len(lookups) == 0 {
 		return nil, args
 	}
 	return append([]string{LiveStream, SketchKey}, lookups...), args
+}
+
+// countEvery is how many purchases share one count of their lookups in
+// the sketch: the anchor needs only the sets' order of frequency, which a
+// sample keeps, and counting every purchase cost the save script more
+// than the lookups themselves.
+const countEvery = 8
+
+// sampled is 1 when the purchase id falls in the counted sample (a
+// function of the id, so a purchase stored twice is counted the same).
+func sampled(id string) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	if h.Sum32()%countEvery == 0 {
+		return 1
+	}
+	return 0
 }
 
 // lookupKeys are the index sets a purchase with these folded words and this

@@ -169,10 +169,14 @@ func (s *Service) lookups(ctx context.Context, keys []string) []int64 {
 
 // CountLookups adds the lookups of purchases that were stored before the
 // sketch existed (or elsewhere) to it, as the save script counts a new
-// purchase's, so that terms added next are anchored on what is rare.
+// purchase's (the same sample), so that terms added next are anchored on
+// what is rare.
 func CountLookups(ctx context.Context, rdb redis.UniversalClient, ps []purchases.Purchase) error {
 	pipe := rdb.Pipeline()
 	for _, p := range ps {
+		if sampled(p.ID) == 0 {
+			continue
+		}
 		args := []any{"CMS.INCRBY", SketchKey}
 		for _, k := range lookupKeys(strings.Fields(p.SearchText()), purchases.Fold(p.Country)) {
 			args = append(args, k, 1)

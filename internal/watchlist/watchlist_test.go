@@ -166,7 +166,7 @@ func searchIDs(t *testing.T, rdb *redis.Client, term string) []string {
 func TestAnchorIsTheRarestWord(t *testing.T) {
 	ctx := context.Background()
 	rdb, s, saver := setup(t)
-	saveAll(t, saver, numbered(5, "Black Sabbath Tribute", "Norway"))
+	saveAll(t, saver, numbered(64, "Black Sabbath Tribute", "Norway")) // about 8 counted (one in 8)
 	w := add(t, s, "alice", "black night")
 	if !indexed(t, rdb, "watch:p:night", w.ID) || indexed(t, rdb, "watch:w:black", w.ID) {
 		t.Fatalf("black night is not anchored on night, the word no purchase held")
