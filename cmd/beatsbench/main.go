@@ -42,9 +42,9 @@ type sizes struct {
 
 var (
 	full = sizes{Ingest: 200_000, MemoryAt: []int{100_000, 1_000_000}, Terms: 1000, Clients: 5000, FanoutFor: 60 * time.Second, FanoutRate: 200, FloorFor: 20 * time.Second, StartupRuns: 5, IngestTryMore: 2, AnalyticsAt: []int{100_000, 1_000_000}, RangeRequests: 200,
-		WatchUsers: 10_000, WatchTerms: 20, WatchFor: 30 * time.Second, WatchRate: 200, WatchIngest: 50_000}
+		WatchUsers: 10_000, WatchTerms: 20, WatchFor: 30 * time.Second, WatchRate: 200, WatchIngest: 10_000}
 	quick = sizes{Ingest: 20_000, MemoryAt: []int{10_000, 100_000}, Terms: 300, Clients: 500, FanoutFor: 10 * time.Second, FanoutRate: 200, FloorFor: 5 * time.Second, StartupRuns: 3, IngestTryMore: 2, AnalyticsAt: []int{100_000}, RangeRequests: 50,
-		WatchUsers: 2_000, WatchTerms: 20, WatchFor: 10 * time.Second, WatchRate: 200, WatchIngest: 10_000}
+		WatchUsers: 2_000, WatchTerms: 20, WatchFor: 10 * time.Second, WatchRate: 200, WatchIngest: 5_000}
 )
 
 func main() {

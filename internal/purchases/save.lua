@@ -155,11 +155,11 @@ end
 -- a new term's anchor is chosen: the set purchases look in least. A
 -- candidate term matches when its country clause names the purchase's
 -- country, or the purchase meets each of its text clauses; its spec holds
--- one a line: a <anchor key> (not a clause), c <country>, w <word>,
--- p <prefix>, q <words of a phrase>. Each matched term gets the match in
--- watch:hits:<term id>, a key named from what the index holds, so it cannot
--- be declared beforehand: fine on the single shard the app requires
--- (README, "Running many instances").
+-- one a line: c <country> first, then w <word>, p <prefix>, q <words of
+-- a phrase>, and last a <anchor key> (not a clause). Each matched term gets
+-- the match in watch:hits:<term id>, a key named from what the index holds,
+-- so it cannot be declared beforehand: fine on the single shard the app
+-- requires (README, "Running many instances").
 local w0 = #ARGV - 6
 local n = tonumber(ARGV[w0])
 if n > 0 then
@@ -183,7 +183,7 @@ if n > 0 then
       if kind == 'w' then return has[arg] == true end
       if kind == 'p' then
         for _, word in ipairs(words) do
-          if string.sub(word, 1, #arg) == arg then return true end
+          if string.find(word, arg, 1, true) == 1 then return true end
         end
         return false
       end
@@ -196,17 +196,17 @@ if n > 0 then
       end
       return false
     end
+    -- A spec's first line is its country clause; the first text clause
+    -- that fails ends the check (most candidates fail one).
     local function termMatches(spec)
-      local text = true
-      for line in string.gmatch(spec, '[^\n]+') do
-        local kind, arg = string.sub(line, 1, 1), string.sub(line, 3)
+      for kind, arg in string.gmatch(spec, '(%a) ([^\n]*)') do
         if kind == 'c' then
           if arg == ARGV[w0 + 2] then return true end
-        elseif kind ~= 'a' and text and not clauseHolds(kind, arg) then
-          text = false
+        elseif kind ~= 'a' and not clauseHolds(kind, arg) then
+          return false
         end
       end
-      return text
+      return true
     end
     local matched = {}
     for _, candidate in ipairs(candidates) do

@@ -48,12 +48,12 @@ func ParseTerm(raw string) (Term, error) {
 }
 
 // spec is what the save script checks of a candidate (see save.lua): one
-// line each, "a <anchor key>" first (where the term is indexed, for its
-// removal; not a clause), then "c <folded term>" (the term as a country
-// name), then its clauses: "w <word>", "p <prefix>" and "q <the words of a
-// phrase>".
+// line each, "c <folded term>" first (the term as a country name), then
+// its clauses ("w <word>", "p <prefix>" and "q <the words of a phrase>"),
+// and last "a <anchor key>" (where the term is indexed, for its removal;
+// not a clause, and last so that a failing clause ends the check before it).
 func (t Term) spec(anchor string) string {
-	lines := []string{"a " + anchor, "c " + t.Folded}
+	lines := []string{"c " + t.Folded}
 	for _, c := range t.clauses {
 		kind := "w"
 		switch {
@@ -64,7 +64,7 @@ func (t Term) spec(anchor string) string {
 		}
 		lines = append(lines, kind+" "+strings.Join(c.Words, " "))
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(append(lines, "a "+anchor), "\n")
 }
 
 // member is what the index sets hold for a term: its id and its spec, so
@@ -73,8 +73,8 @@ func member(id, spec string) string { return id + " " + spec }
 
 // anchorOf reads the anchor key back from a spec.
 func anchorOf(spec string) string {
-	first, _, _ := strings.Cut(spec, "\n")
-	if key, ok := strings.CutPrefix(first, "a "); ok {
+	last := spec[strings.LastIndexByte(spec, '\n')+1:]
+	if key, ok := strings.CutPrefix(last, "a "); ok {
 		return key
 	}
 	return ""

@@ -47,7 +47,7 @@ func TestTermSpecAndAnchor(t *testing.T) {
 	tests := []struct {
 		term    string
 		lookups []int64 // the sketch's counts of the term's anchors, in order
-		spec    string  // without its anchor line
+		spec    string  // without its anchor line, which comes last
 		anchor  string
 	}{
 		{"gore", nil, "c gore\np gore", "watch:p:gore"},
@@ -72,7 +72,7 @@ func TestTermSpecAndAnchor(t *testing.T) {
 			t.Errorf("%q with lookups %v: anchor %q, want %q", tt.term, tt.lookups, anchor, tt.anchor)
 		}
 		spec := term.spec(anchor)
-		if want := "a " + tt.anchor + "\n" + tt.spec; spec != want {
+		if want := tt.spec + "\na " + tt.anchor; spec != want {
 			t.Errorf("%q: spec %q, want %q", tt.term, spec, want)
 		}
 		if anchorOf(spec) != anchor {
