@@ -147,8 +147,8 @@ func searchIDs(t *testing.T, rdb *redis.Client, term string) []string {
 	if err != nil {
 		return nil
 	}
-	res, err := rdb.FTSearchWithArgs(context.Background(), purchases.IndexAlias, query,
-		&redis.FTSearchOptions{NoContent: true, LimitOffset: 0, Limit: 10000, DialectVersion: 2}).Result()
+	res, err := rdb.FTSearchWithArgs(context.Background(), purchases.IndexAlias, query.Text,
+		&redis.FTSearchOptions{NoContent: true, LimitOffset: 0, Limit: 10000, Params: query.Params, DialectVersion: 2}).Result()
 	if err != nil {
 		t.Fatalf("FT.SEARCH %q: %v", query, err)
 	}
