@@ -26,7 +26,9 @@ func pointAt(ctx context.Context, id string) error {
 	x, y := 2.0, 2.0
 	if id != "" {
 		xy, err := evalJS[[]float64](ctx, "locating "+id, `(() => {
-			const r = document.querySelector('[data-testid="`+id+`"]').getBoundingClientRect();
+			const el = document.querySelector('[data-testid="`+id+`"]');
+			el.scrollIntoView({ block: 'center' }); // a mouse only points at what is on the screen
+			const r = el.getBoundingClientRect();
 			return [r.x + r.width / 2, r.y + r.height / 2];
 		})()`)
 		if err != nil {
