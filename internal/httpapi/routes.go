@@ -81,7 +81,7 @@ func (s *Server) Handler() http.Handler {
 
 // apiPrefixes hold the API's routes: a path under one of them that no
 // route serves is an unknown API path (a JSON 404), never a page.
-var apiPrefixes = []string{"/account/", "/api/", "/feed/", "/purchase/", "/purchases/"}
+var apiPrefixes = []string{"/account/", "/api/", "/feed/", "/purchase/", "/purchases/", "/watchlist/"}
 
 // api is an endpoint that needs a logged-in user and answers JSON.
 func (s *Server) api(h handlerFunc) http.Handler {
