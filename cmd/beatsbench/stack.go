@@ -20,9 +20,9 @@ import (
 const retention = 720 * time.Hour
 
 // newSaver is the saver as the app makes it: it also matches each new
-// purchase against the watched terms (internal/watchlist).
+// purchase against the watched terms (internal/watchlist), read from rdb.
 func newSaver(rdb redis.UniversalClient) *purchases.Saver {
-	return purchases.NewSaver(rdb, retention).WithMatcher(watchlist.NewMatcher(retention))
+	return purchases.NewSaver(rdb, retention).WithMatcher(watchlist.NewMatcher(rdb, retention))
 }
 
 // stack is an embedded, non-persistent Redis Stack of the bench's own,
@@ -66,9 +66,6 @@ func (s *stack) prepare(ctx context.Context) error {
 		return err
 	}
 	if err := purchases.LoadScript(ctx, s.rdb); err != nil {
-		return err
-	}
-	if err := watchlist.EnsureSketch(ctx, s.rdb); err != nil {
 		return err
 	}
 	return ingest.EnsureGroup(ctx, s.rdb)

@@ -77,9 +77,9 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	metrics := newMetrics()
 	// An instance that serves many sockets may leave storing to others
 	// (--consumers 0): its writers then never hold up the pipeline.
-	// The save script also matches each new purchase against the users'
-	// watched terms (internal/watchlist).
-	saver := purchases.NewSaver(rdb, cfg.Retention).WithMatcher(watchlist.NewMatcher(cfg.Retention))
+	// Each new purchase is matched against the users' watched terms, and
+	// its matches written with it (internal/watchlist).
+	saver := purchases.NewSaver(rdb, cfg.Retention).WithMatcher(watchlist.NewMatcher(rdb, cfg.Retention))
 	for i := range cfg.Consumers {
 		processor := ingest.NewProcessor(rdb, saver, ingest.ProcessorOptions{
 			Consumer: fmt.Sprintf("%s-%d", instance, i), Logger: log,
@@ -188,9 +188,6 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 // instances doing the same at the same time.
 func prepareRedis(ctx context.Context, rdb *redis.Client, cfg config.Serve) error {
 	if err := purchases.EnsureIndex(ctx, rdb); err != nil {
-		return err
-	}
-	if err := watchlist.EnsureSketch(ctx, rdb); err != nil {
 		return err
 	}
 	// The consumer group and the save script are the processor's to set up.

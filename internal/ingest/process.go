@@ -195,6 +195,14 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 	pipe := p.rdb.Pipeline()
 	saves := make([]*redis.Cmd, len(msgs))
 	var dead []string
+	refuse := func(m redis.XMessage, err error) {
+		p.opt.Logger.Warn("ingest: entry refused, moved to dead letters", "id", m.ID, "err", err)
+		queueDeadLetter(ctx, pipe, m, err.Error())
+		dead = append(dead, m.ID)
+	}
+	var ps []purchases.Purchase
+	var ids []string
+	var at []int // of msgs, for each of ps
 	for i, m := range msgs {
 		item, err := decodeFeedItem(m)
 		if err == nil {
@@ -203,19 +211,27 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 			// clock's).
 			err = item.Check(0, time.Time{})
 		}
-		if err == nil {
-			saves[i], err = p.saver.QueueFromStream(ctx, pipe, purchases.Normalize(item), purchases.ConsumerGroup, m.ID)
-		}
 		if err != nil {
-			p.opt.Logger.Warn("ingest: entry refused, moved to dead letters", "id", m.ID, "err", err)
-			queueDeadLetter(ctx, pipe, m, err.Error())
-			dead = append(dead, m.ID)
+			refuse(m, err)
+			continue
 		}
+		ps, ids, at = append(ps, purchases.Normalize(item)), append(ids, m.ID), append(at, i)
+	}
+	cmds, errs, err := p.saver.QueueBatch(ctx, pipe, ps, purchases.ConsumerGroup, ids)
+	if err != nil {
+		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
+	}
+	for j, i := range at {
+		if errs[j] != nil {
+			refuse(msgs[i], errs[j])
+			continue
+		}
+		saves[i] = cmds[j]
 	}
 	if len(dead) > 0 {
 		pipe.XAck(ctx, purchases.Stream, purchases.ConsumerGroup, dead...)
 	}
-	_, err := pipe.Exec(ctx)
+	_, err = pipe.Exec(ctx)
 	var replyErr redis.Error
 	if err != nil && (!errors.As(err, &replyErr) || redis.HasErrorPrefix(err, "NOSCRIPT")) {
 		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending

@@ -1,9 +1,8 @@
 -- Store one purchase and apply its counters, exactly once per purchase id,
--- acknowledge the stream entry that carried it, and match the purchase
--- against the users' watched terms.
+-- acknowledge the stream entry that carried it, and record the purchase's
+-- matches with the users' watched terms.
 -- KEYS: 1 purchase:<id>  2 top-sellers  3 sales_ts  4 sales_usd_ts
 --       5 purchases:live  6 purchases (the stream the entry came from)
---       then the watchlist block's own, last (see the block at the end)
 -- ARGV: 1 document JSON  2 document TTL (s)  3 artist  4 amount in USD
 --       5 window start (ms)  6 series retention (ms)  7 1 = add to the series
 --       8 approximate length of the live stream
@@ -137,95 +136,32 @@ if ARGV[10] ~= '' then
 end
 
 -- ---- watchlist (internal/watchlist, match.go) --------------------------
--- Matches the new purchase against every user's watched terms, here so
--- that it happens exactly once per purchase: a redelivered entry stops at
--- the EXISTS guard above, and a crash before this step leaves it pending.
--- Its KEYS and ARGV are the last ones, counted from the end, so that
--- blocks before it may add theirs:
---   ARGV, the last 7: n (lookup keys), the purchase's folded words (its
---     search_text), its folded country, hits kept per term, their TTL (s),
---     approximate length of watch:live, 1 = count the lookups (one
---     purchase in 8, by its id: the sketch's counts only need to rank)
---   KEYS, the last n + 2 (none when n is 0): watch:live, watch:lookups,
---     then the n lookup keys: watch:c:<country>,
---     watch:w:<word> for each word, watch:p:<prefix> for each prefix of a
---     word: sets of terms ("<term id> <spec>"), each term indexed under one
---     anchor (see internal/watchlist/term.go)
--- The lookups are counted in the Count-Min Sketch watch:lookups, from which
--- a new term's anchor is chosen: the set purchases look in least. A
--- candidate term matches when its country clause names the purchase's
--- country, or the purchase meets each of its text clauses; its spec holds
--- one a line: c <country> first, then w <word>, p <prefix>, q <words of
--- a phrase>, and last a <anchor key> (not a clause). Each matched term gets
--- the match in watch:hits:<term id>, a key named from what the index holds,
--- so it cannot be declared beforehand: fine on the single shard the app
--- requires (README, "Running many instances").
-local w0 = #ARGV - 6
-local n = tonumber(ARGV[w0])
-if n > 0 then
-  local k0 = #KEYS - n - 1
-  if ARGV[w0 + 6] == '1' then
-    local counted = {}
-    for i = k0 + 2, #KEYS do
-      counted[#counted + 1] = KEYS[i]
-      counted[#counted + 1] = 1
-    end
-    redis.pcall('CMS.INCRBY', KEYS[k0 + 1], unpack(counted))
-  end
-  local candidates = redis.pcall('SUNION', unpack(KEYS, k0 + 2, #KEYS))
-  if type(candidates) == 'table' and not candidates.err and #candidates > 0 then
-    local words, has = {}, {}
-    for word in string.gmatch(ARGV[w0 + 1], '%S+') do
-      words[#words + 1] = word
-      has[word] = true
-    end
-    local function clauseHolds(kind, arg)
-      if kind == 'w' then return has[arg] == true end
-      if kind == 'p' then
-        for _, word in ipairs(words) do
-          if string.find(word, arg, 1, true) == 1 then return true end
-        end
-        return false
-      end
-      local phrase = {}
-      for word in string.gmatch(arg, '%S+') do phrase[#phrase + 1] = word end
-      for i = 1, #words - #phrase + 1 do
-        local j = 1
-        while j <= #phrase and words[i + j - 1] == phrase[j] do j = j + 1 end
-        if j > #phrase then return true end
-      end
-      return false
-    end
-    -- A spec's first line is its country clause; the first text clause
-    -- that fails ends the check (most candidates fail one).
-    local function termMatches(spec)
-      for kind, arg in string.gmatch(spec, '(%a) ([^\n]*)') do
-        if kind == 'c' then
-          if arg == ARGV[w0 + 2] then return true end
-        elseif kind ~= 'a' and not clauseHolds(kind, arg) then
-          return false
-        end
-      end
-      return true
-    end
-    local matched = {}
-    for _, candidate in ipairs(candidates) do
-      local id, spec = string.match(candidate, '^(%S+) (.*)$')
-      if id and termMatches(spec) then matched[#matched + 1] = id end
-    end
-    local at = nil
-    if #matched > 0 then
-      at = redis.pcall('XADD', KEYS[k0], 'MAXLEN', '~', ARGV[w0 + 5], '*',
-        'p', ARGV[11], 'doc', ARGV[1], 't', table.concat(matched, ' '))
-    end
-    if type(at) == 'string' then
-      -- Each term's hit takes the id of the watch:live entry, so a user's
-      -- matches from several terms merge in one order.
-      for _, id in ipairs(matched) do
-        local hits = 'watch:hits:' .. id
-        redis.pcall('XADD', hits, 'MAXLEN', '~', ARGV[w0 + 3], at, 'p', ARGV[11])
-        redis.pcall('EXPIRE', hits, ARGV[w0 + 4])
-      end
+-- Records the new purchase's matches with the users' watched terms, here so
+-- that they are recorded exactly once per purchase: a redelivered entry
+-- stops at the EXISTS guard above. Which terms it matches was decided
+-- before the script, by the instance that saves it (watchlist.Matcher read
+-- its candidates from the index and checked them). Its KEYS and ARGV are
+-- the last ones, counted from the end, so that blocks before it may add
+-- theirs:
+--   ARGV, the last 5: n (terms matched), their ids (space between), hits
+--     kept per term, their TTL (s), approximate length of watch:live
+--   KEYS, the last n + 1 (none when n is 0): watch:live, then
+--     watch:hits:<term id> of each term, in the order of the ids
+-- The match goes to watch:live, which every instance reads for the alerts,
+-- and each term's hit takes the id of that entry, so a user's matches from
+-- several terms merge in one order. Nothing here can fail the save: n that
+-- is not a number matches nothing, and the writes go through pcall (a hit
+-- that cannot be written is only missing from the list).
+local w0 = #ARGV - 4
+local n = tonumber(ARGV[w0]) or 0
+if n >= 1 and n % 1 == 0 and #KEYS >= n + 1 then
+  local k0 = #KEYS - n
+  local at = redis.pcall('XADD', KEYS[k0], 'MAXLEN', '~', ARGV[w0 + 4], '*',
+    'p', ARGV[11], 'doc', ARGV[1], 't', ARGV[w0 + 1])
+  if type(at) == 'string' then
+    for i = k0 + 1, #KEYS do
+      redis.pcall('XADD', KEYS[i], 'MAXLEN', '~', ARGV[w0 + 2], at, 'p', ARGV[11])
+      redis.pcall('EXPIRE', KEYS[i], ARGV[w0 + 3])
     end
   end
 end

@@ -1,13 +1,11 @@
--- Add a term to a user's watchlist, index it for the save script when it
+-- Add a term to a user's watchlist, index it for the matcher when it
 -- is new to everyone, and tell every instance (a notice on watch:live) to
 -- reload the user's terms.
 -- KEYS: 1 watchlist:<user>  2 watch:terms  3 watch:watchers:<term id>
 --       4 watch:live  5.. the term's index sets (Term.indexKeys)
--- ARGV: 1 term id  2 the term as typed  3 its spec  4 most terms a user has
---       5 user id  6 approximate length of watch:live
---       7 the term's member of the index sets: "<term id> <spec>"
--- A term someone watches already keeps its spec and its anchor (chosen
--- when it was first watched; the spec names it), whatever KEYS say.
+-- ARGV: 1 term id  2 the term as typed  3 its folded text
+--       4 most terms a user has  5 user id  6 approximate length of watch:live
+--       7 the term's member of the index sets: "<term id> <folded text>"
 -- Returns {1, entry} when added, {0, entry} when the user watches it already
 -- (the same folded text), {-1, ''} when the user has the most terms.
 -- The entry is the user's JSON {"term", "created"}; created is Redis's

@@ -26,10 +26,7 @@ func setup(t *testing.T) (*redis.Client, *watchlist.Service, *purchases.Saver) {
 	if err := purchases.EnsureIndex(context.Background(), rdb); err != nil {
 		t.Fatal(err)
 	}
-	if err := watchlist.EnsureSketch(context.Background(), rdb); err != nil {
-		t.Fatal(err)
-	}
-	saver := purchases.NewSaver(rdb, retention).WithMatcher(watchlist.NewMatcher(retention))
+	saver := purchases.NewSaver(rdb, retention).WithMatcher(watchlist.NewMatcher(rdb, retention))
 	return rdb, watchlist.New(rdb, retention), saver
 }
 

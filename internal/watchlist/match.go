@@ -1,111 +1,213 @@
 package watchlist
 
 import (
-	"hash/fnv"
+	"context"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
-// Matcher gives the save script's watchlist block what it needs for one
-// purchase (purchases.Saver.WithMatcher): the keys of every index set the
-// purchase's words could find a term in, and the words themselves.
+// Matcher decides which terms each purchase matches, for the Saver that
+// stores it (purchases.Saver.WithMatcher): it reads the purchase's
+// candidate terms from the index (one SUNION of the sets its words look
+// in), checks them here, and hands the matches to the save script, which
+// writes them in the same atomic step as the purchase, once: a purchase
+// delivered twice is matched twice, but stops at the script's guard.
+//
+// A term added while a purchase is between the read and its save may miss
+// that one purchase; it was added at the same time.
 type Matcher struct {
+	rdb       redis.UniversalClient
 	retention time.Duration // how long a term's hits are kept
+
+	mu    sync.Mutex
+	terms map[string]Term // by index member: candidates read before
+
+	checked, matched atomic.Uint64
 }
 
-// NewMatcher returns a Matcher whose hits expire after retention, like the
-// purchases they name.
-func NewMatcher(retention time.Duration) *Matcher { return &Matcher{retention: retention} }
+// termCache bounds the terms a Matcher keeps read; past it, it starts over.
+const termCache = 100_000
 
-// SaveArgs is the block's KEYS and ARGV (see save.lua); text is
-// p.SearchText().
-func (m *Matcher) SaveArgs(p purchases.Purchase, text string) ([]string, []any) {
-	country := purchases.Fold(p.Country)
-	lookups := lookupKeys(strings.Fields(text), country)
-	args := []any{len(lookups), text, country, hitsPerTerm, int64(m.retention.Seconds()), liveLength, sampled(p.ID)}
-	if len(lookups) == 0 {
-		return nil, args
+// NewMatcher returns a Matcher reading the index from rdb, whose hits
+// expire after retention, like the purchases they name.
+func NewMatcher(rdb redis.UniversalClient, retention time.Duration) *Matcher {
+	return &Matcher{rdb: rdb, retention: retention, terms: map[string]Term{}}
+}
+
+// SaveArgs gives save.lua's watchlist block its KEYS and ARGV for each
+// purchase (texts[i] is ps[i].SearchText()), after one round trip that
+// reads every purchase's candidates.
+//
+// The block's ARGV: the number n of terms matched, their ids (space
+// between), the hits kept per term, their TTL (s) and the approximate
+// length of watch:live. Its KEYS, none when n is 0: watch:live, then each
+// term's watch:hits:<id>.
+func (m *Matcher) SaveArgs(ctx context.Context, ps []purchases.Purchase, texts []string) ([]purchases.BlockArgs, error) {
+	words := make([][]string, len(ps))
+	countries := make([]string, len(ps))
+	reads := make([]*redis.StringSliceCmd, len(ps))
+	pipe := m.rdb.Pipeline()
+	for i, p := range ps {
+		words[i], countries[i] = strings.Fields(texts[i]), purchases.Fold(p.Country)
+		if keys := lookupKeys(words[i], countries[i]); len(keys) > 0 {
+			reads[i] = pipe.SUnion(ctx, keys...)
+		}
 	}
-	return append([]string{LiveStream, SketchKey}, lookups...), args
-}
-
-// countEvery is how many purchases share one count of their lookups in
-// the sketch: the anchor needs only the sets' order of frequency, which a
-// sample keeps, and counting every purchase cost the save script more
-// than the lookups themselves.
-const countEvery = 8
-
-// sampled is 1 when the purchase id falls in the counted sample (a
-// function of the id, so a purchase stored twice is counted the same).
-func sampled(id string) int {
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	if h.Sum32()%countEvery == 0 {
-		return 1
+	if pipe.Len() > 0 {
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, fmt.Errorf("watchlist: read the candidates of %d purchases: %w", len(ps), err)
+		}
 	}
-	return 0
+	out := make([]purchases.BlockArgs, len(ps))
+	for i := range ps {
+		var ids []string
+		if reads[i] != nil {
+			ids = m.match(reads[i].Val(), words[i], countries[i])
+		}
+		out[i] = m.blockArgs(ids)
+	}
+	return out, nil
 }
 
-// lookupKeys are the index sets a purchase with these folded words and this
-// folded country looks in: each word whole, each prefix of two characters
-// or more (up to the length at which a term's words are cut), and the
-// country. A term's anchor is among them exactly when the purchase holds
-// that word (see Term.indexKeys). A word that comes twice is looked up
-// once; two words' common prefixes may come twice, which SUNION takes as
-// once. The keys are cut from one string: a purchase has dozens of them,
-// and they are made for every purchase.
+// match returns the ids of the candidates (index members) that a
+// purchase with these folded words and country matches.
+func (m *Matcher) match(candidates, words []string, country string) []string {
+	var ids []string
+	for _, c := range candidates {
+		if t, ok := m.term(c); ok && t.matches(words, country) {
+			ids = append(ids, t.ID)
+		}
+	}
+	m.checked.Add(uint64(len(candidates)))
+	m.matched.Add(uint64(len(ids)))
+	return ids
+}
+
+// term reads an index member ("<id> <folded text>") as its Term; a term's
+// readings depend on its text alone, so they are kept.
+func (m *Matcher) term(member string) (Term, bool) {
+	m.mu.Lock()
+	t, ok := m.terms[member]
+	m.mu.Unlock()
+	if ok {
+		return t, true
+	}
+	id, folded, ok := strings.Cut(member, " ")
+	if !ok || !utf8.ValidString(folded) {
+		return Term{}, false
+	}
+	if t = foldedTerm(folded); t.ID != id { // not a member Add wrote
+		return Term{}, false
+	}
+	m.mu.Lock()
+	if len(m.terms) >= termCache {
+		clear(m.terms)
+	}
+	m.terms[member] = t
+	m.mu.Unlock()
+	return t, true
+}
+
+func (m *Matcher) blockArgs(ids []string) purchases.BlockArgs {
+	args := []any{len(ids), strings.Join(ids, " "), hitsPerTerm, int64(m.retention.Seconds()), liveLength}
+	if len(ids) == 0 {
+		return purchases.BlockArgs{Args: args}
+	}
+	keys := make([]string, 0, 1+len(ids))
+	keys = append(keys, LiveStream)
+	for _, id := range ids {
+		keys = append(keys, hitsKey(id))
+	}
+	return purchases.BlockArgs{Keys: keys, Args: args}
+}
+
+// Checked is how many candidate terms the matcher has checked, and how
+// many of them matched, since it was made.
+func (m *Matcher) Checked() (candidates, matches uint64) {
+	return m.checked.Load(), m.matched.Load()
+}
+
+// lookupKeys are the index sets a purchase with these folded words and
+// this folded country looks in (see Term.indexKeys): its country; each
+// word; each prefix of each word, of two characters up to the length at
+// which a term's words are cut; its country with the start of each word;
+// and each word with the start of each word. Every reading that finds the
+// purchase has its set among them (TestAnchorAmongLookups). A word that
+// comes twice is looked up once; common prefixes and starts may come
+// twice, which SUNION takes as once. At most maxLookups: a longer text is
+// matched on its first words.
 func lookupKeys(words []string, country string) []string {
-	type span struct{ prefix, text string } // a key: prefix + text
-	spans := make([]span, 0, 6*len(words)+1)
-	add := func(prefix, text string) bool {
-		spans = append(spans, span{prefix, text})
-		return len(spans) < maxLookups
-	}
-	if country != "" {
-		add(countryKeyPrefix, country)
-	}
-	seen := make(map[string]struct{}, len(words))
-words:
-	for _, w := range words {
-		if _, dup := seen[w]; dup {
-			continue
-		}
-		seen[w] = struct{}{}
-		if !add(wordKeyPrefix, w) {
-			break
-		}
-		runes := 0
-		for i := range w {
-			if runes >= 2 && !add(prefixKeyPrefix, w[:i]) {
-				break words
-			}
-			if runes++; runes > purchases.MaxWordRunes {
-				break
-			}
-		}
-		if n := utf8.RuneCountInString(w); n >= 2 && n <= purchases.MaxWordRunes && !add(prefixKeyPrefix, w) {
-			break
-		}
-	}
-	size := 0
-	for _, sp := range spans {
-		size += len(sp.prefix) + len(sp.text)
-	}
 	var b strings.Builder
-	b.Grow(size)
-	for _, sp := range spans {
-		b.WriteString(sp.prefix)
-		b.WriteString(sp.text)
+	b.Grow(len(words) * len(words) * 16)
+	var ends []int
+	add := func(prefix, text, start string) bool {
+		b.WriteString(prefix)
+		b.WriteString(text)
+		if start != "" {
+			b.WriteByte(' ')
+			b.WriteString(start)
+		}
+		ends = append(ends, b.Len())
+		return len(ends) < maxLookups
 	}
+	distinct := make([]string, 0, len(words))
+	starts := make([]string, 0, len(words))
+	for _, w := range words {
+		if !slices.Contains(distinct, w) {
+			distinct = append(distinct, w)
+			if s := start(w); !slices.Contains(starts, s) {
+				starts = append(starts, s)
+			}
+		}
+	}
+	func() {
+		if country != "" && !add(countryKeyPrefix, country, "") {
+			return
+		}
+		for _, w := range distinct {
+			if !add(wordKeyPrefix, w, "") {
+				return
+			}
+			runes := 0
+			for i := range w {
+				if runes >= 2 && !add(prefixKeyPrefix, w[:i], "") {
+					return
+				}
+				if runes++; runes > purchases.MaxWordRunes {
+					break
+				}
+			}
+			if n := utf8.RuneCountInString(w); n >= 2 && n <= purchases.MaxWordRunes && !add(prefixKeyPrefix, w, "") {
+				return
+			}
+		}
+		for _, s := range starts {
+			if country != "" && !add(countryStartKeyPrefix, country, s) {
+				return
+			}
+		}
+		for _, w := range distinct {
+			for _, s := range starts {
+				if !add(wordStartKeyPrefix, w, s) {
+					return
+				}
+			}
+		}
+	}()
 	all := b.String()
-	keys := make([]string, len(spans))
+	keys := make([]string, len(ends))
 	at := 0
-	for i, sp := range spans {
-		n := len(sp.prefix) + len(sp.text)
-		keys[i], at = all[at:at+n], at+n
+	for i, end := range ends {
+		keys[i], at = all[at:end], end
 	}
 	return keys
 }

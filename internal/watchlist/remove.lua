@@ -3,7 +3,7 @@
 -- KEYS: 1 watchlist:<user>  2 watch:terms  3 watch:watchers:<term id>
 --       4 watch:live  5 watch:hits:<term id>  6.. the term's index sets
 -- ARGV: 1 term id  2 user id  3 approximate length of watch:live
---       4 the term's member of the index sets: "<term id> <spec>"
+--       4 the term's member of the index sets: "<term id> <folded text>"
 -- Returns 1 when removed, 0 when the user did not watch it.
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then
   return 0

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -19,10 +20,10 @@ var ErrBadTerm = errors.New("bad term")
 // purchase. Every user who watches the same folded text watches the same
 // term, with the same id.
 type Term struct {
-	ID      string // hex of the first 16 bytes of SHA-256(Folded)
-	Text    string // as typed, trimmed
-	Folded  string // purchases.Fold(Text)
-	clauses []purchases.Clause
+	ID       string // hex of the first 16 bytes of SHA-256(Folded)
+	Text     string // as typed, trimmed
+	Folded   string // purchases.Fold(Text)
+	readings []purchases.Reading
 }
 
 // ParseTerm checks and reads a term: 1 to MaxTermRunes characters after
@@ -43,106 +44,40 @@ func ParseTerm(raw string) (Term, error) {
 	if folded == "" {
 		return Term{}, fmt.Errorf("%w: term has nothing to match: use letters or digits", ErrBadTerm)
 	}
+	t := foldedTerm(folded)
+	t.Text = text
+	return t, nil
+}
+
+// foldedTerm is the term of folded text. Its readings are those of a
+// search for the folded text (purchases.TermReadings): every spelling of
+// it reads the same, and a country in it is folded too ("cote d ivoire"
+// names "Côte d’Ivoire").
+func foldedTerm(folded string) Term {
 	sum := sha256.Sum256([]byte(folded))
-	return Term{ID: hex.EncodeToString(sum[:16]), Text: text, Folded: folded, clauses: purchases.TermClauses(folded)}, nil
+	return Term{ID: hex.EncodeToString(sum[:16]), Folded: folded, readings: purchases.TermReadings(folded)}
 }
 
-// spec is what the save script checks of a candidate (see save.lua): one
-// line each, "c <folded term>" first (the term as a country name), then
-// its clauses ("w <word>", "p <prefix>" and "q <the words of a phrase>"),
-// and last "a <anchor key>" (where the term is indexed, for its removal;
-// not a clause, and last so that a failing clause ends the check before it).
-func (t Term) spec(anchor string) string {
-	lines := []string{"c " + t.Folded}
-	for _, c := range t.clauses {
-		kind := "w"
-		switch {
-		case c.Kind == purchases.PrefixClause:
-			kind = "p"
-		case c.Kind == purchases.PhraseClause && len(c.Words) > 1:
-			kind = "q"
-		}
-		lines = append(lines, kind+" "+strings.Join(c.Words, " "))
-	}
-	return strings.Join(append(lines, "a "+anchor), "\n")
-}
+// member is what the index sets hold for a term: its id and its folded
+// text, from which the matcher reads it again.
+func (t Term) member() string { return t.ID + " " + t.Folded }
 
-// member is what the index sets hold for a term: its id and its spec, so
-// that the save script has a candidate's clauses without another read.
-func member(id, spec string) string { return id + " " + spec }
-
-// anchorOf reads the anchor key back from a spec.
-func anchorOf(spec string) string {
-	last := spec[strings.LastIndexByte(spec, '\n')+1:]
-	if key, ok := strings.CutPrefix(last, "a "); ok {
-		return key
-	}
-	return ""
-}
-
-// anchors are the index sets the term could be indexed under: one per
-// word (watch:w:<word>) and its last word as a prefix (watch:p:<prefix>);
-// every purchase that matches the term looks in each of them.
-func (t Term) anchors() []string {
-	var keys []string
-	for _, c := range t.clauses {
-		for _, w := range c.Words {
-			if c.Kind == purchases.PrefixClause {
-				keys = append(keys, prefixKeyPrefix+w)
-			} else {
-				keys = append(keys, wordKeyPrefix+w)
-			}
-		}
-	}
-	return keys
-}
-
-// anchor picks the index set the term goes in: of its anchors, the one
-// purchases have looked in least (lookups[i] counts anchors()[i], from the
-// sketch), so that few purchases meet the term as a candidate in vain;
-// among equals (an empty sketch counts nothing) the longest word, and a
-// whole word before a prefix.
-func (t Term) anchor(lookups []int64) string {
-	best, bestCount, bestLen := "", int64(-1), 0
-	for i, key := range t.anchors() {
-		var count int64
-		if i < len(lookups) {
-			count = lookups[i]
-		}
-		n := 2 * utf8.RuneCountInString(strings.TrimPrefix(strings.TrimPrefix(key, wordKeyPrefix), prefixKeyPrefix))
-		if strings.HasPrefix(key, wordKeyPrefix) {
-			n++
-		}
-		if bestCount < 0 || count < bestCount || (count == bestCount && n > bestLen) {
-			best, bestCount, bestLen = key, count, n
-		}
-	}
-	return best
-}
-
-// indexKeys are the sets the term's id goes in: its anchor, and its whole
-// folded text as a country name.
-func (t Term) indexKeys(anchor string) []string {
-	if anchor == "" { // a spec written by hand, without its anchor
-		return []string{countryKeyPrefix + t.Folded}
-	}
-	return []string{anchor, countryKeyPrefix + t.Folded}
-}
-
-// Matches reports whether p matches t. It is the reference for the save
-// script's block, which decides in Redis (the tests hold the two to each
-// other and to the search endpoint).
+// Matches reports whether p matches t: whether a search for t finds p.
 func (t Term) Matches(p purchases.Purchase) bool {
-	if t.Folded == purchases.Fold(p.Country) {
-		return true
-	}
-	words := strings.Fields(p.SearchText())
-	for _, c := range t.clauses {
-		if !clauseHolds(c, words) {
-			return false
+	return t.matches(strings.Fields(p.SearchText()), purchases.Fold(p.Country))
+}
+
+// matches is Matches for a purchase's folded words and country.
+func (t Term) matches(words []string, country string) bool {
+	for _, r := range t.readings {
+		if r.Country != "" && r.Country != country {
+			continue
+		}
+		if !slices.ContainsFunc(r.Clauses, func(c purchases.Clause) bool { return !clauseHolds(c, words) }) {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 func clauseHolds(c purchases.Clause, words []string) bool {
@@ -157,7 +92,7 @@ func clauseHolds(c purchases.Clause, words []string) bool {
 				return true
 			}
 		case purchases.PhraseClause:
-			if len(words)-i >= len(c.Words) && equal(words[i:i+len(c.Words)], c.Words) {
+			if len(words)-i >= len(c.Words) && slices.Equal(words[i:i+len(c.Words)], c.Words) {
 				return true
 			}
 		}
@@ -165,11 +100,77 @@ func clauseHolds(c purchases.Clause, words []string) bool {
 	return false
 }
 
-func equal(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+// indexKeys are the sets the term is indexed under, one for each of its
+// readings, chosen so that a purchase the reading finds looks in that set
+// (see lookupKeys) and few others do:
+//
+//   - the whole term as a country: watch:c:<country>;
+//   - a country and text: watch:cs:<country> <start>, where start is the
+//     first two characters of its longest word: a purchase from there with
+//     a word that starts so;
+//   - one word: watch:w:<word>, or watch:p:<prefix> when it may be a prefix;
+//   - more words: watch:ws:<word> <start>, its longest whole word and the
+//     start of its longest other word: a purchase that holds the one and a
+//     word that starts like the other. Anchored on one word alone, a term
+//     made of common words ("night club") would be met by every purchase
+//     with its rarer word, in vain.
+func (t Term) indexKeys() []string {
+	var keys []string
+	for _, r := range t.readings {
+		if key := readingKey(r); !slices.Contains(keys, key) {
+			keys = append(keys, key)
 		}
 	}
-	return len(a) == len(b)
+	return keys
+}
+
+// unit is one word a reading's clauses ask for: whole, or as a prefix.
+type unit struct {
+	word  string
+	whole bool
+}
+
+func readingKey(r purchases.Reading) string {
+	if len(r.Clauses) == 0 {
+		return countryKeyPrefix + r.Country
+	}
+	var units []unit
+	for _, c := range r.Clauses {
+		for _, w := range c.Words {
+			units = append(units, unit{w, c.Kind != purchases.PrefixClause})
+		}
+	}
+	// The longest words first: they start more distinctly.
+	slices.SortStableFunc(units, func(a, b unit) int {
+		return utf8.RuneCountInString(b.word) - utf8.RuneCountInString(a.word)
+	})
+	switch {
+	case r.Country != "":
+		return countryStartKeyPrefix + r.Country + " " + start(units[0].word)
+	case len(units) == 1 && units[0].whole:
+		return wordKeyPrefix + units[0].word
+	case len(units) == 1:
+		return prefixKeyPrefix + units[0].word
+	}
+	// The longest whole word (only a term's last word may be a prefix, so
+	// of two or more, one is whole), and the longest of the others.
+	i := slices.IndexFunc(units, func(u unit) bool { return u.whole })
+	j := 0
+	if i == 0 {
+		j = 1
+	}
+	return wordStartKeyPrefix + units[i].word + " " + start(units[j].word)
+}
+
+// start is the first two characters of a word (the word when shorter): a
+// word that starts with a prefix of two characters or more starts like it.
+func start(word string) string {
+	n := 0
+	for i := range word {
+		if n == 2 {
+			return word[:i]
+		}
+		n++
+	}
+	return word
 }

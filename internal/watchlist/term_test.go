@@ -2,6 +2,7 @@ package watchlist
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -43,43 +44,34 @@ func TestParseTerm(t *testing.T) {
 	}
 }
 
-func TestTermSpecAndAnchor(t *testing.T) {
+func TestIndexKeys(t *testing.T) {
 	tests := []struct {
-		term    string
-		lookups []int64 // the sketch's counts of the term's anchors, in order
-		spec    string  // without its anchor line, which comes last
-		anchor  string
+		term string
+		keys []string
 	}{
-		{"gore", nil, "c gore\np gore", "watch:p:gore"},
-		{"The Cure", nil, "c the cure\nw the\np cure", "watch:p:cure"},
-		{"The Cure", []int64{9000, 12}, "c the cure\nw the\np cure", "watch:p:cure"},
-		{"Velvet Qorvath", []int64{400, 3}, "c velvet qorvath\nw velvet\np qorvath", "watch:p:qorvath"},
-		{"Qorvath Velvet", []int64{3, 400}, "c qorvath velvet\nw qorvath\np velvet", "watch:w:qorvath"},
-		{"black night", []int64{500, 700}, "c black night\nw black\np night", "watch:w:black"},
-		{"AC/DC", nil, "c ac dc\nw ac\np dc", "watch:w:ac"},
-		{"x", nil, "c x\nw x", "watch:w:x"},
-		{"肉と血を超えて", nil, "c 肉 と 血 を 超 え て\nq 肉 と 血 を 超 え て", "watch:w:肉"},
-		{"肉と血を超えて", []int64{9, 9, 1, 9, 9, 9, 9}, "c 肉 と 血 を 超 え て\nq 肉 と 血 を 超 え て", "watch:w:血"},
-		{"gore 肉", nil, "c gore 肉\nw gore\nw 肉", "watch:w:gore"},
+		{"gore", []string{"watch:p:gore", "watch:c:gore"}},
+		{"x", []string{"watch:w:x", "watch:c:x"}},
+		// The longest whole word and the start of the longest other word,
+		// for the text; the country's own keys for the other readings.
+		{"The Cure", []string{"watch:ws:the cu", "watch:c:the cure", "watch:cs:the cu", "watch:cs:cure th"}},
+		{"black night", []string{"watch:ws:black ni", "watch:c:black night", "watch:cs:black ni", "watch:cs:night bl"}},
+		{"AC/DC", []string{"watch:ws:ac dc", "watch:c:ac dc", "watch:cs:ac dc", "watch:cs:dc ac"}},
+		{"japan cassette", []string{"watch:ws:japan ca", "watch:c:japan cassette", "watch:cs:japan ca", "watch:cs:cassette ja"}},
+		{"velvet underground", []string{"watch:ws:velvet un", "watch:c:velvet underground", "watch:cs:velvet un", "watch:cs:underground ve"}},
+		{"united states vinyl", []string{"watch:ws:united st", "watch:c:united states vinyl",
+			"watch:cs:united st", "watch:cs:vinyl un", "watch:cs:united states vi", "watch:cs:states vinyl un"}},
+		{"肉と血を超えて", []string{"watch:ws:肉 と", "watch:c:肉 と 血 を 超 え て",
+			"watch:cs:肉 と", "watch:cs:て 肉", "watch:cs:肉 と 血", "watch:cs:え て 肉", "watch:cs:肉 と 血 を", "watch:cs:超 え て 肉",
+			"watch:cs:肉 と 血 を 超", "watch:cs:を 超 え て 肉"}},
+		{"gore 肉", []string{"watch:ws:gore 肉", "watch:c:gore 肉", "watch:cs:gore 肉", "watch:cs:肉 go"}},
 	}
 	for _, tt := range tests {
 		term, err := ParseTerm(tt.term)
 		if err != nil {
 			t.Fatal(err)
 		}
-		anchor := term.anchor(tt.lookups)
-		if anchor != tt.anchor {
-			t.Errorf("%q with lookups %v: anchor %q, want %q", tt.term, tt.lookups, anchor, tt.anchor)
-		}
-		spec := term.spec(anchor)
-		if want := tt.spec + "\na " + tt.anchor; spec != want {
-			t.Errorf("%q: spec %q, want %q", tt.term, spec, want)
-		}
-		if anchorOf(spec) != anchor {
-			t.Errorf("%q: anchorOf(%q) = %q", tt.term, spec, anchorOf(spec))
-		}
-		if keys := term.indexKeys(anchor); keys[0] != anchor || keys[1] != "watch:c:"+term.Folded {
-			t.Errorf("%q: index keys %q", tt.term, keys)
+		if keys := term.indexKeys(); !slices.Equal(keys, tt.keys) {
+			t.Errorf("%q: index keys\n %q\nwant\n %q", tt.term, keys, tt.keys)
 		}
 	}
 }
@@ -113,6 +105,19 @@ var matchCases = []struct {
 	{"japan", purchase("Mitski", "Be the Cowboy", "Be the Cowboy", "Canada"), false},
 	{"x", purchase("Malcolm X Tribute", "Tape", "Tape", "France"), true},
 	{"x", purchase("Xiu Xiu", "Tape", "Tape", "France"), false},
+	// A country and words, as the search reads them: the country first
+	// (the last word a prefix) or last (every word whole).
+	{"japan cassette", purchase("𝐺𝑂𝑅𝐸", "Limited Edition Cassette", "x", "Japan"), true},
+	{"japan cassette", purchase("𝐺𝑂𝑅𝐸", "Limited Edition Cassette", "x", "Canada"), false},
+	{"Japan cas", purchase("𝐺𝑂𝑅𝐸", "Limited Edition Cassette", "x", "Japan"), true},
+	{"cassette japan", purchase("𝐺𝑂𝑅𝐸", "Limited Edition Cassette", "x", "Japan"), true},
+	{"cas japan", purchase("𝐺𝑂𝑅𝐸", "Limited Edition Cassette", "x", "Japan"), false},
+	{"vinyl united kingdom", purchase("Girl Band", "Vinyl LP", "Holding Hands", "United Kingdom"), true},
+	{"united kingdom vinyl", purchase("Girl Band", "Vinyl LP", "Holding Hands", "United States"), false},
+	{"girl vinyl united kingdom", purchase("Girl Band", "Vinyl LP", "Holding Hands", "United Kingdom"), true},
+	// The country folded, like the text: more than the search's tag,
+	// which wants the name's own punctuation.
+	{"korea republic of vinyl", purchase("Say Sue Me", "Vinyl LP", "Where We Were Together", "Korea, Republic of"), true},
 }
 
 func TestTermMatches(t *testing.T) {
@@ -144,37 +149,50 @@ func FuzzAnchorAmongLookups(f *testing.F) {
 	})
 }
 
+// anchorFound: when raw matches p, one of the sets raw is indexed under is
+// among those p looks in.
 func anchorFound(t *testing.T, raw string, p purchases.Purchase) {
 	term, err := ParseTerm(raw)
-	if err != nil {
-		return
-	}
-	if !term.Matches(p) {
+	if err != nil || !term.Matches(p) {
 		return
 	}
 	lookups := lookupKeys(strings.Fields(p.SearchText()), purchases.Fold(p.Country))
 	if len(lookups) == maxLookups {
 		return // a text long enough to be cut: only its first words are looked at
 	}
-	if slices.Contains(lookups, term.indexKeys("")[0]) {
-		return // the term is the purchase's country
-	}
-	for _, key := range term.anchors() {
-		if !slices.Contains(lookups, key) {
-			t.Fatalf("%q matches %q but its anchor %q is not among the lookups %q", raw, p.SearchText(), key, lookups)
+	for _, key := range term.indexKeys() {
+		if slices.Contains(lookups, key) {
+			return
 		}
 	}
+	t.Fatalf("%q matches %q in %q but none of its sets %q is among the lookups %q", raw, p.SearchText(), p.Country, term.indexKeys(), lookups)
 }
 
 func TestLookupKeys(t *testing.T) {
 	got := lookupKeys([]string{"gore", "肉", "gore", "ab"}, "japan")
-	want := []string{"watch:c:japan", "watch:w:gore", "watch:p:go", "watch:p:gor", "watch:p:gore", "watch:w:肉", "watch:w:ab", "watch:p:ab"}
+	want := []string{"watch:c:japan",
+		"watch:w:gore", "watch:p:go", "watch:p:gor", "watch:p:gore", "watch:w:肉", "watch:w:ab", "watch:p:ab",
+		"watch:cs:japan go", "watch:cs:japan 肉", "watch:cs:japan ab",
+		"watch:ws:gore go", "watch:ws:gore 肉", "watch:ws:gore ab", "watch:ws:肉 go", "watch:ws:肉 肉", "watch:ws:肉 ab",
+		"watch:ws:ab go", "watch:ws:ab 肉", "watch:ws:ab ab"}
 	if !slices.Equal(got, want) {
-		t.Errorf("lookupKeys = %q, want %q", got, want)
+		t.Errorf("lookupKeys =\n %q\nwant\n %q", got, want)
 	}
 	long := strings.Repeat("é", 70)
-	keys := lookupKeys([]string{long}, "")
-	if last := keys[len(keys)-1]; last != "watch:p:"+strings.Repeat("é", 64) {
+	var last string
+	for _, key := range lookupKeys([]string{long}, "") {
+		if strings.HasPrefix(key, "watch:p:") {
+			last = key
+		}
+	}
+	if last != "watch:p:"+strings.Repeat("é", 64) {
 		t.Errorf("longest prefix looked up is %q, want 64 characters", last)
+	}
+	many := strings.Fields(strings.Repeat("abcdefghijklmnopqrstuvwxyz ", 80))
+	for i := range many {
+		many[i] = many[i][i%26:] + fmt.Sprint(i)
+	}
+	if n := len(lookupKeys(many, "x")); n != maxLookups {
+		t.Errorf("a long text looks in %d sets, want the most, %d", n, maxLookups)
 	}
 }

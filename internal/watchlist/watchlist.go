@@ -8,12 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
 // Errors the HTTP layer maps to statuses, besides ErrBadTerm.
@@ -88,10 +86,8 @@ func (s *Service) Add(ctx context.Context, userID, raw string) (Watch, bool, err
 	if err != nil {
 		return Watch{}, false, err
 	}
-	anchor := t.anchor(s.lookups(ctx, t.anchors()))
-	keys := append([]string{userKey(userID), TermsKey, watchersKey(t.ID), LiveStream}, t.indexKeys(anchor)...)
-	spec := t.spec(anchor)
-	res, err := addScript.Run(ctx, s.rdb, keys, t.ID, t.Text, spec, MaxTerms, userID, liveLength, member(t.ID, spec)).Slice()
+	keys := append([]string{userKey(userID), TermsKey, watchersKey(t.ID), LiveStream}, t.indexKeys()...)
+	res, err := addScript.Run(ctx, s.rdb, keys, t.ID, t.Text, t.Folded, MaxTerms, userID, liveLength, t.member()).Slice()
 	if err != nil {
 		return Watch{}, false, fmt.Errorf("watchlist: add %q for %s: %w", t.Text, userID, err)
 	}
@@ -125,68 +121,13 @@ func (s *Service) Remove(ctx context.Context, userID, id string) error {
 	if err != nil || t.ID != id {
 		return fmt.Errorf("watchlist: %s of %s holds %q, not its term", id, userID, e.Term)
 	}
-	// The anchor was chosen when the term was first watched: its spec says.
-	spec, err := s.rdb.HGet(ctx, TermsKey, id).Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("watchlist: HGET %s %s: %w", TermsKey, id, err)
-	}
-	keys := append([]string{userKey(userID), TermsKey, watchersKey(id), LiveStream, hitsKey(id)}, t.indexKeys(anchorOf(spec))...)
-	n, err := removeScript.Run(ctx, s.rdb, keys, id, userID, liveLength, member(id, spec)).Int()
+	keys := append([]string{userKey(userID), TermsKey, watchersKey(id), LiveStream, hitsKey(id)}, t.indexKeys()...)
+	n, err := removeScript.Run(ctx, s.rdb, keys, id, userID, liveLength, t.member()).Int()
 	if err != nil {
 		return fmt.Errorf("watchlist: remove %s of %s: %w", id, userID, err)
 	}
 	if n == 0 { // removed meanwhile, by another request
 		return fmt.Errorf("watchlist: %s of %s: %w", id, userID, ErrNotFound)
-	}
-	return nil
-}
-
-// EnsureSketch creates the Count-Min Sketch that counts how often purchases
-// look in each index set (SketchKey), unless it exists. The save script
-// counts every purchase's lookups in it; Add anchors a new term on the set
-// looked in least.
-func EnsureSketch(ctx context.Context, rdb redis.UniversalClient) error {
-	err := rdb.Do(ctx, "CMS.INITBYDIM", SketchKey, sketchWidth, sketchDepth).Err()
-	if err != nil && !strings.Contains(err.Error(), "exists") {
-		return fmt.Errorf("watchlist: CMS.INITBYDIM %s: %w", SketchKey, err)
-	}
-	return nil
-}
-
-// lookups are the sketch's counts of keys; nil when it cannot say (the
-// anchor then goes by length alone).
-func (s *Service) lookups(ctx context.Context, keys []string) []int64 {
-	args := []any{"CMS.QUERY", SketchKey}
-	for _, k := range keys {
-		args = append(args, k)
-	}
-	counts, err := s.rdb.Do(ctx, args...).Int64Slice()
-	if err != nil {
-		return nil
-	}
-	return counts
-}
-
-// CountLookups adds the lookups of purchases that were stored before the
-// sketch existed (or elsewhere) to it, as the save script counts a new
-// purchase's (the same sample), so that terms added next are anchored on
-// what is rare.
-func CountLookups(ctx context.Context, rdb redis.UniversalClient, ps []purchases.Purchase) error {
-	pipe := rdb.Pipeline()
-	for _, p := range ps {
-		if sampled(p.ID) == 0 {
-			continue
-		}
-		args := []any{"CMS.INCRBY", SketchKey}
-		for _, k := range lookupKeys(strings.Fields(p.SearchText()), purchases.Fold(p.Country)) {
-			args = append(args, k, 1)
-		}
-		if len(args) > 2 {
-			pipe.Do(ctx, args...)
-		}
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("watchlist: count the lookups of %d purchases: %w", len(ps), err)
 	}
 	return nil
 }
