@@ -112,18 +112,18 @@ func (p *Processor) Run(ctx context.Context) error {
 // and stores them. While entries keep coming it goes on, storing a batch
 // and reading the next without waiting, up to maxBatchesPerRead batches.
 // It returns how many entries it handled. A batch that was read is stored
-// even if ctx ends meanwhile, so a shutdown leaves nothing pending.
+// even if ctx ends meanwhile, so a shutdown leaves nothing pending. Each
+// read and each batch's store has a deadline of its own (stepTimeout), so
+// that slow batches early on do not leave the later ones no time.
 func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
 	msgs, err := p.read(ctx, p.opt.Block)
 	if err != nil {
 		return 0, err
 	}
-	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
 	n := 0
 	for i := 0; len(msgs) > 0; i++ {
 		n += len(msgs)
-		if err := p.handle(finish, msgs); err != nil {
+		if err := p.handleBatch(ctx, msgs); err != nil {
 			return n, err
 		}
 		if ctx.Err() != nil || i+1 == maxBatchesPerRead {
@@ -140,8 +140,21 @@ func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
 // gets to its upkeep.
 const maxBatchesPerRead = 50
 
+// stepTimeout bounds one read (beyond its BLOCK) and one batch's store.
+const stepTimeout = 10 * time.Second
+
+// handleBatch is handle with a deadline of its own, which the end of ctx
+// does not cut short: a batch that was read is stored.
+func (p *Processor) handleBatch(ctx context.Context, msgs []redis.XMessage) error {
+	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), stepTimeout)
+	defer cancel()
+	return p.handle(finish, msgs)
+}
+
 // read is one XREADGROUP of new entries; block 0 does not wait.
 func (p *Processor) read(ctx context.Context, block time.Duration) ([]redis.XMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, block+stepTimeout)
+	defer cancel()
 	args := &redis.XReadGroupArgs{
 		Group:    purchases.ConsumerGroup,
 		Consumer: p.opt.Consumer,
