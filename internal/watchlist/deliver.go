@@ -3,7 +3,6 @@ package watchlist
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/retry"
+	"github.com/beatsbyredis/beats/internal/streamtail"
 )
 
 // Sender sends one message to every open socket of a user on this
@@ -158,36 +158,25 @@ func (d *Deliverer) Sent() uint64 { return d.sent.Load() }
 // made after the Deliverer, which it tells who is connected.)
 func (d *Deliverer) Run(ctx context.Context, send Sender) error {
 	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
-	lastID := ""
+	reader := streamtail.New(d.rdb, LiveStream, 100, d.block)
 	for ctx.Err() == nil {
-		if lastID == "" {
-			last, err := d.rdb.XRevRangeN(ctx, LiveStream, "+", "-", 1).Result()
-			if err != nil {
-				d.failed(ctx, fmt.Errorf("watchlist: XREVRANGE %s: %w", LiveStream, err))
+		if !reader.Started() {
+			if err := reader.Start(ctx); err != nil {
+				d.failed(ctx, fmt.Errorf("watchlist: %w", err))
 				_ = backoff.Wait(ctx)
 				continue
 			}
-			lastID = "0-0"
-			if len(last) > 0 {
-				lastID = last[0].ID
-			}
 			d.readyOnce.Do(func() { close(d.ready) })
 		}
-		streams, err := d.rdb.XRead(ctx, &redis.XReadArgs{Streams: []string{LiveStream, lastID}, Count: 100, Block: d.block}).Result()
-		if errors.Is(err, redis.Nil) {
-			continue
-		}
+		msgs, err := reader.Read(ctx)
 		if err != nil {
-			d.failed(ctx, fmt.Errorf("watchlist: XREAD %s from %s: %w", LiveStream, lastID, err))
+			d.failed(ctx, fmt.Errorf("watchlist: %w", err))
 			_ = backoff.Wait(ctx)
 			continue
 		}
 		backoff.Reset()
-		for _, s := range streams {
-			if len(s.Messages) > 0 {
-				lastID = s.Messages[len(s.Messages)-1].ID
-				d.handle(ctx, s.Messages, send)
-			}
+		if len(msgs) > 0 {
+			d.handle(ctx, msgs, send)
 		}
 	}
 	return nil

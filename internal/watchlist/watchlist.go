@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
 )
 
 // Errors the HTTP layer maps to statuses, besides ErrBadTerm.
