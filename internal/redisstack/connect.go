@@ -10,7 +10,7 @@ import (
 )
 
 // Connect opens a client for a redis:// or rediss:// URL and checks that the
-// server answers and carries the JSON, search, time series and Bloom modules.
+// server answers and carries the JSON, search and time series modules.
 func Connect(ctx context.Context, url string) (*redis.Client, error) {
 	opt, err := redis.ParseURL(url)
 	if err != nil {
@@ -47,7 +47,6 @@ var required = map[string]string{
 	"search":     "the Redis Query Engine (RediSearch)",
 	"ReJSON":     "RedisJSON",
 	"timeseries": "RedisTimeSeries",
-	"bf":         "RedisBloom (the watchlist's Count-Min Sketch)",
 }
 
 // CheckModules fails with a clear message when a module the app needs is missing.
