@@ -27,10 +27,13 @@ type watchRun struct {
 	IndexBytes    float64 `json:"index_bytes"` // used_memory of the watchlists and index
 	Rate          float64 `json:"rate"`
 	Paced         int     `json:"paced_purchases"`
-	Without       paced   `json:"without"` // the app's save script with no matcher
-	With          paced   `json:"with"`    // with the matcher and the terms
-	Pipeline      pipelineRun
-	Limit         limitRun
+	Without       paced   `json:"without"` // the app's save script with no matcher (the better of the runs)
+	With          paced   `json:"with"`    // with the matcher and the terms (the better of the runs)
+	// Runs are every paced run in the order they ran, alternating: without,
+	// with, without, with.
+	Runs     []paced `json:"runs"`
+	Pipeline pipelineRun
+	Limit    limitRun
 }
 
 // paced is one run at a steady rate through the real pipeline.
@@ -39,6 +42,7 @@ type paced struct {
 	SaveCalls int64   `json:"evalsha_calls"`
 	SaveUsec  float64 `json:"evalsha_usec"` // Redis time of the save scripts, in all
 	ReadUsec  float64 `json:"sunion_usec"`  // Redis time of the matcher's reads (SUNION), in all
+	Matcher   bool    `json:"matcher"`
 	Matched   int64   `json:"purchases_matched"`
 	Hits      int64   `json:"hits"` // (purchase, term) pairs
 	// Candidates is the mean number of terms the matcher read and checked
@@ -61,23 +65,49 @@ func watchPart(ctx context.Context, res *results, sz sizes, seed int64) error {
 	r := watchRun{Users: sz.WatchUsers, TermsPerUser: sz.WatchTerms, Rate: sz.WatchRate}
 	items := pacedItems(int(sz.WatchRate*sz.WatchFor.Seconds()), salesSeed)
 	r.Paced = len(items)
-	logf("7. watchlist: %d purchases at %.0f/s, with no matcher", len(items), sz.WatchRate)
-	var err error
-	if r.Without, err = runPaced(ctx, items, sz.WatchRate, false, nil); err != nil {
-		return fmt.Errorf("watchlist, no matcher: %w", err)
-	}
-	logf("7. watchlist: the same with %s users × %d terms", commas(int64(sz.WatchUsers)), sz.WatchTerms)
 	load := func(ctx context.Context, st *stack) error { return loadTerms(ctx, st, terms, &r) }
-	if r.With, err = runPaced(ctx, items, sz.WatchRate, true, load); err != nil {
-		return fmt.Errorf("watchlist, with terms: %w", err)
+	// Each way twice, alternating, and the better run of each: the CPU is
+	// shared, and a run that other work slowed says more of that work than
+	// of the matcher.
+	for round := range 2 {
+		for _, match := range []bool{false, true} {
+			what, prep := "with no matcher", func(context.Context, *stack) error { return nil }
+			if match {
+				what, prep = fmt.Sprintf("with %s users × %d terms", commas(int64(sz.WatchUsers)), sz.WatchTerms), load
+			}
+			logf("7. watchlist: %d purchases at %.0f/s, %s (round %d of 2)", len(items), sz.WatchRate, what, round+1)
+			p, err := runPaced(ctx, items, sz.WatchRate, match, prep)
+			if err != nil {
+				return fmt.Errorf("watchlist, %s: %w", what, err)
+			}
+			r.Runs = append(r.Runs, p)
+			best := &r.Without
+			if match {
+				best = &r.With
+			}
+			if round == 0 || p.usecPerSave() < best.usecPerSave() {
+				*best = p
+			}
+		}
 	}
-	logf("7. watchlist: ingest at full speed with the terms, %s purchases", commas(int64(sz.WatchIngest)))
+	// The ingest and its limit, twice, alternating: the faster of each.
 	sales := generateSales(sz.WatchIngest, salesSeed)
-	if r.Pipeline, err = runPipeline(ctx, sales, sz.WatchIngest, 2, load); err != nil {
-		return fmt.Errorf("watchlist ingest: %w", err)
-	}
-	if r.Limit, err = runLimit(ctx, sales, sz.WatchIngest, load); err != nil {
-		return fmt.Errorf("watchlist limit: %w", err)
+	for round := range 2 {
+		logf("7. watchlist: ingest at full speed with the terms, %s purchases (round %d of 2)", commas(int64(sz.WatchIngest)), round+1)
+		pipe, err := runPipeline(ctx, sales, sz.WatchIngest, 2, load)
+		if err != nil {
+			return fmt.Errorf("watchlist ingest: %w", err)
+		}
+		limit, err := runLimit(ctx, sales, sz.WatchIngest, load)
+		if err != nil {
+			return fmt.Errorf("watchlist limit: %w", err)
+		}
+		if pipe.PerSecond > r.Pipeline.PerSecond {
+			r.Pipeline = pipe
+		}
+		if limit.PerSecond > r.Limit.PerSecond {
+			r.Limit = limit
+		}
 	}
 	addWatch(res, r)
 	return nil
@@ -236,10 +266,6 @@ func runPaced(ctx context.Context, items []feed.Item, rate float64, match bool, 
 			return p, err
 		}
 	}
-	liveStart := "0-0"
-	if last, err := st.rdb.XRevRangeN(ctx, watchlist.LiveStream, "+", "-", 1).Result(); err == nil && len(last) > 0 {
-		liveStart = last[0].ID
-	}
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var stored atomic.Int64
@@ -284,18 +310,10 @@ func runPaced(ctx context.Context, items []feed.Item, rate float64, match bool, 
 	p.Stored = stored.Load()
 	p.SaveCalls, p.SaveUsec = p.Commands["evalsha"].Calls, p.Commands["evalsha"].Usec
 	p.ReadUsec = p.Commands["sunion"].Usec
-	checked, _ := matcher.Checked()
-	p.Candidates = float64(checked) / math.Max(1, float64(p.Stored))
-	entries, err := st.rdb.XRange(ctx, watchlist.LiveStream, "("+liveStart, "+").Result()
-	if err != nil {
-		return p, err
-	}
-	for _, e := range entries {
-		if t, ok := e.Values["t"].(string); ok {
-			p.Matched++
-			p.Hits += int64(len(strings.Fields(t)))
-		}
-	}
+	ms := matcher.Stats()
+	p.Matcher = match
+	p.Candidates = float64(ms.Candidates) / math.Max(1, float64(ms.Purchases))
+	p.Matched, p.Hits = int64(ms.MatchedPurchases), int64(ms.Matches)
 	return p, nil
 }
 
@@ -307,16 +325,24 @@ func addWatch(res *results, r watchRun) {
 	res.info(s, fmt.Sprintf("purchases stored at %.0f/s with a match (of %s)", r.Rate, commas(r.With.Stored)), float64(r.With.Matched), "")
 	res.info(s, "matches (purchase, term) per stored purchase", float64(r.With.Hits)/n, "")
 	res.info(s, "candidate terms the matcher reads and checks per purchase", r.With.Candidates, "")
-	res.info(s, "Redis time of the save script per purchase, no watchlist", r.Without.usecPerSave(), "µs")
-	res.info(s, "Redis time of the matcher's read and the save script per purchase, with the terms", r.With.usecPerSave(), "µs")
+	res.info(s, "Redis time of the save script per purchase, no watchlist (the better of 2 runs)", r.Without.usecPerSave(), "µs")
+	res.info(s, "Redis time of the matcher's read and the save script per purchase, with the terms (the better of 2 runs)", r.With.usecPerSave(), "µs")
 	res.info(s, "of which the matcher's read (SUNION)", r.With.ReadUsec/n, "µs")
 	added := (r.With.usecPerSave() - r.Without.usecPerSave()) / 1000
 	res.check(s, "Redis time matching adds per stored purchase", added, "ms", "≤ 0.2 ms", added <= 0.2 && r.With.Hits > 0)
 	ratio := r.Pipeline.PerSecond / r.Limit.PerSecond
-	res.info(s, fmt.Sprintf("ingest with the terms, 2 processors (%s purchases)", commas(int64(r.Pipeline.Purchases))), r.Pipeline.PerSecond, "purchases/s")
-	res.info(s, "Redis-bound limit with the terms", r.Limit.PerSecond, "purchases/s")
+	res.info(s, fmt.Sprintf("ingest with the terms, 2 processors (%s purchases, the faster of 2 runs)", commas(int64(r.Pipeline.Purchases))), r.Pipeline.PerSecond, "purchases/s")
+	res.info(s, "Redis-bound limit with the terms (the faster of 2 runs)", r.Limit.PerSecond, "purchases/s")
 	res.check(s, "ingest ratio to the limit with the terms", ratio, "", "≥ 0.7", ratio >= 0.7)
-	res.Findings = append(res.Findings, fmt.Sprintf("watchlist: %s terms added in %.1f s; paced runs, without terms: %s; with them: %s",
-		commas(r.Watches), r.LoadSeconds, perPurchase(r.Without.Commands, int(r.Without.Stored)), perPurchase(r.With.Commands, int(r.With.Stored))))
+	var each []string
+	for _, p := range r.Runs {
+		way := "without"
+		if p.Matcher {
+			way = "with"
+		}
+		each = append(each, fmt.Sprintf("%s %.0f µs", way, p.usecPerSave()))
+	}
+	res.Findings = append(res.Findings, fmt.Sprintf("watchlist: %s terms added in %.1f s; Redis time per purchase of each paced run, in order: %s; the better run without terms: %s; with them: %s",
+		commas(r.Watches), r.LoadSeconds, strings.Join(each, ", "), perPurchase(r.Without.Commands, int(r.Without.Stored)), perPurchase(r.With.Commands, int(r.With.Stored))))
 	res.detail("watchlist", r)
 }

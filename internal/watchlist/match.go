@@ -31,7 +31,7 @@ type Matcher struct {
 	mu    sync.Mutex
 	terms map[string]Term // by index member: candidates read before
 
-	checked, matched atomic.Uint64
+	purchases, checked, matched, matchedPurchases atomic.Uint64
 }
 
 // termCache bounds the terms a Matcher keeps read; past it, it starts over.
@@ -75,6 +75,7 @@ func (m *Matcher) SaveArgs(ctx context.Context, ps []purchases.Purchase, texts [
 		}
 		out[i] = m.blockArgs(ids)
 	}
+	m.purchases.Add(uint64(len(ps)))
 	return out, nil
 }
 
@@ -89,6 +90,9 @@ func (m *Matcher) match(candidates, words []string, country string) []string {
 	}
 	m.checked.Add(uint64(len(candidates)))
 	m.matched.Add(uint64(len(ids)))
+	if len(ids) > 0 {
+		m.matchedPurchases.Add(1)
+	}
 	return ids
 }
 
@@ -130,10 +134,20 @@ func (m *Matcher) blockArgs(ids []string) purchases.BlockArgs {
 	return purchases.BlockArgs{Keys: keys, Args: args}
 }
 
-// Checked is how many candidate terms the matcher has checked, and how
-// many of them matched, since it was made.
-func (m *Matcher) Checked() (candidates, matches uint64) {
-	return m.checked.Load(), m.matched.Load()
+// MatcherStats count what a Matcher has done since it was made.
+type MatcherStats struct {
+	Purchases        uint64 // purchases matched against the terms
+	Candidates       uint64 // candidate terms read and checked
+	Matches          uint64 // (purchase, term) pairs that matched
+	MatchedPurchases uint64 // purchases that matched a term or more
+}
+
+// Stats are the Matcher's counts so far.
+func (m *Matcher) Stats() MatcherStats {
+	return MatcherStats{
+		Purchases: m.purchases.Load(), Candidates: m.checked.Load(),
+		Matches: m.matched.Load(), MatchedPurchases: m.matchedPurchases.Load(),
+	}
 }
 
 // lookupKeys are the index sets a purchase with these folded words and

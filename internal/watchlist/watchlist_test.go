@@ -217,12 +217,12 @@ func TestCommonWordsAreNotCandidates(t *testing.T) {
 	w := add(t, s, "alice", "black night")
 	saveAll(t, saver, numbered(20, "Black Sabbath Tribute", "Norway"))
 	saveAll(t, saver, numbered(20, "Night Club", "Norway"))
-	if checked, _ := matcher.Checked(); checked != 0 {
-		t.Fatalf("the matcher checked %d candidates for purchases that hold one of the words", checked)
+	if st := matcher.Stats(); st.Candidates != 0 || st.Purchases != 40 {
+		t.Fatalf("the matcher checked %d candidates for %d purchases that hold one of the words, want none for 40", st.Candidates, st.Purchases)
 	}
 	saveAll(t, saver, numbered(3, "Black Nightingale", "Norway"))
-	if checked, matched := matcher.Checked(); checked != 3 || matched != 3 {
-		t.Fatalf("checked %d, matched %d; want 3 and 3", checked, matched)
+	if st := matcher.Stats(); st.Candidates != 3 || st.Matches != 3 || st.MatchedPurchases != 3 {
+		t.Fatalf("checked %d, matched %d in %d purchases; want 3, 3 and 3", st.Candidates, st.Matches, st.MatchedPurchases)
 	}
 	if got := hitIDs(t, rdb, w.ID); len(got) != 3 {
 		t.Fatalf("hits %v, want 3", got)
