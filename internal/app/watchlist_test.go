@@ -19,6 +19,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/ingest"
+	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redistest"
 	"github.com/beatsbyredis/beats/internal/testwait"
 )
@@ -201,6 +202,9 @@ func TestOfflineWatcherFindsMatchesInTheList(t *testing.T) {
 	alice := login(t, idle, "alice")
 	girlBand := addTerm(t, alice, idle, "girl band")
 	uk := addTerm(t, alice, idle, "United Kingdom")
+	// Words and a country: vinyl bought in the United States, as the
+	// search reads the term.
+	usVinyl := addTerm(t, alice, idle, "vinyl united states")
 	if status, b := call(t, alice, "POST", idle.URL+"/account/logout", "{}"); status != http.StatusNoContent {
 		t.Fatalf("logout = %d %s", status, b)
 	}
@@ -238,7 +242,7 @@ func TestOfflineWatcherFindsMatchesInTheList(t *testing.T) {
 				Artist  string `json:"artist_name"`
 				Country string `json:"country"`
 			}
-			if json.Unmarshal(m.Purchase, &p) != nil || p.ID == "" || (p.Artist != "Girl Band" && p.Country != "United Kingdom") {
+			if json.Unmarshal(m.Purchase, &p) != nil || p.ID == "" || (p.Artist != "Girl Band" && p.Country != "United Kingdom" && p.Country != "United States") {
 				t.Fatalf("match %s holds %s", m.ID, m.Purchase)
 			}
 		}
@@ -247,8 +251,13 @@ func TestOfflineWatcherFindsMatchesInTheList(t *testing.T) {
 		}
 		before = *page.Next
 	}
-	want := map[string]int{girlBand.ID: countIn(t, rdb, "@search_text:(girl band*)"), uk.ID: countIn(t, rdb, "@country:{United\\ Kingdom}")}
-	if perTerm[girlBand.ID] != want[girlBand.ID] || perTerm[uk.ID] != want[uk.ID] || want[girlBand.ID] == 0 || want[uk.ID] == 0 {
+	want := map[string]int{girlBand.ID: countIn(t, rdb, "@search_text:(girl band*)"), uk.ID: countIn(t, rdb, "@country:{United\\ Kingdom}"),
+		usVinyl.ID: countSearch(t, rdb, usVinyl.Term)}
+	if all := countIn(t, rdb, "@country:{United\\ States}"); want[usVinyl.ID] >= all {
+		t.Errorf("the search finds %d purchases for %q, of %d from the United States: not a country and words", want[usVinyl.ID], usVinyl.Term, all)
+	}
+	if perTerm[girlBand.ID] != want[girlBand.ID] || perTerm[uk.ID] != want[uk.ID] || perTerm[usVinyl.ID] != want[usVinyl.ID] ||
+		want[girlBand.ID] == 0 || want[uk.ID] == 0 || want[usVinyl.ID] == 0 {
 		t.Errorf("matches per term %v, want %v (each purchase once)", perTerm, want)
 	}
 	seen := map[string]bool{}
@@ -264,6 +273,28 @@ func TestOfflineWatcherFindsMatchesInTheList(t *testing.T) {
 func countIn(t *testing.T, rdb *redis.Client, query string) int {
 	t.Helper()
 	res, err := rdb.Do(context.Background(), "FT.SEARCH", "idx:purchases", query, "LIMIT", "0", "0", "DIALECT", "2").Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int(res[0].(int64))
+}
+
+// countSearch is how many purchases the search endpoint's query finds for
+// term.
+func countSearch(t *testing.T, rdb *redis.Client, term string) int {
+	t.Helper()
+	q, err := purchases.SearchQuery(term)
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []any{"FT.SEARCH", "idx:purchases", q.Text, "LIMIT", "0", "0"}
+	if len(q.Params) > 0 {
+		args = append(args, "PARAMS", 2*len(q.Params))
+		for k, v := range q.Params {
+			args = append(args, k, v)
+		}
+	}
+	res, err := rdb.Do(context.Background(), append(args, "DIALECT", "2")...).Slice()
 	if err != nil {
 		t.Fatal(err)
 	}
