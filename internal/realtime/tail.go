@@ -14,7 +14,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
-	"github.com/beatsbyredis/beats/internal/retry"
 	"github.com/beatsbyredis/beats/internal/streamtail"
 )
 
@@ -44,31 +43,16 @@ type tailer struct {
 // has seen, so after a Redis hiccup it resumes exactly where it stopped:
 // nothing is skipped and nothing is sent twice.
 func (t *tailer) run(ctx context.Context) error {
-	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
-	reader := streamtail.New(t.rdb, t.stream, t.count, t.block)
 	var lastBroadcast time.Time
-	for ctx.Err() == nil {
-		t.pacer.hold(ctx, lastBroadcast)
-		if !reader.Started() {
-			if err := reader.Start(ctx); err != nil {
-				t.failed(ctx, fmt.Errorf("realtime: %w", err))
-				_ = backoff.Wait(ctx)
-				continue
-			}
-			t.ready()
-		}
-		msgs, err := reader.Read(ctx)
-		if err != nil {
-			t.failed(ctx, fmt.Errorf("realtime: %w", err))
-			_ = backoff.Wait(ctx)
-			continue
-		}
-		backoff.Reset()
-		if len(msgs) > 0 {
+	streamtail.New(t.rdb, t.stream, t.count, t.block).Run(ctx, streamtail.Loop{
+		Hold:    func(ctx context.Context) { t.pacer.hold(ctx, lastBroadcast) },
+		Started: t.ready,
+		Entries: func(ctx context.Context, msgs []redis.XMessage) {
 			t.publish(ctx, msgs)
 			lastBroadcast = time.Now()
-		}
-	}
+		},
+		Failed: func(ctx context.Context, err error) { t.failed(ctx, fmt.Errorf("realtime: %w", err)) },
+	})
 	return nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/beatsbyredis/beats/internal/retry"
 )
 
 // Reader tails one stream from the entry that was newest when it started.
@@ -77,4 +79,42 @@ func (r *Reader) Read(ctx context.Context) ([]redis.XMessage, error) {
 		r.lastID = msgs[len(msgs)-1].ID
 	}
 	return msgs, nil
+}
+
+// Loop is what Run does with what it reads.
+type Loop struct {
+	Started func()                                           // once, when the start position is known
+	Entries func(ctx context.Context, msgs []redis.XMessage) // each read's entries, when there are some
+	Failed  func(ctx context.Context, err error)             // a failed call, retried after a backoff
+	Hold    func(ctx context.Context)                        // before each read, when set (to pace reads)
+}
+
+// Run reads until ctx ends, handing what it reads to l.Entries. A failed
+// Start or Read is given to l.Failed and tried again after a backoff (from 100
+// ms, growing up to 5 s), from where it stopped.
+func (r *Reader) Run(ctx context.Context, l Loop) {
+	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
+	for ctx.Err() == nil {
+		if l.Hold != nil {
+			l.Hold(ctx)
+		}
+		if !r.Started() {
+			if err := r.Start(ctx); err != nil {
+				l.Failed(ctx, err)
+				_ = backoff.Wait(ctx)
+				continue
+			}
+			l.Started()
+		}
+		msgs, err := r.Read(ctx)
+		if err != nil {
+			l.Failed(ctx, err)
+			_ = backoff.Wait(ctx)
+			continue
+		}
+		backoff.Reset()
+		if len(msgs) > 0 {
+			l.Entries(ctx, msgs)
+		}
+	}
 }

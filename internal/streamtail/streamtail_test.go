@@ -3,6 +3,7 @@ package streamtail_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/redistest"
 	"github.com/beatsbyredis/beats/internal/streamtail"
+	"github.com/beatsbyredis/beats/internal/testwait"
 )
 
 func add(t *testing.T, rdb *redis.Client, stream string, n int) []string {
@@ -85,5 +87,71 @@ func TestReaderResumesAfterAFailedRead(t *testing.T) {
 	msgs, err := r.Read(context.Background())
 	if err != nil || !slices.Equal(idsOf(msgs), want) {
 		t.Fatalf("Read after the failure = %v, %v; want %v", idsOf(msgs), err, want)
+	}
+}
+
+// TestRunRetriesAndHandsOnEveryEntry: Run reports a failing stream (here
+// a key of another type) and keeps trying; once the stream is there it
+// says it started, then hands on each entry added after that, in order.
+func TestRunRetriesAndHandsOnEveryEntry(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	rdb := redistest.New(t)
+	if err := rdb.Set(ctx, "s", "not a stream", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var got []string
+	failures, starts := 0, 0
+	started := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		streamtail.New(rdb, "s", 2, 20*time.Millisecond).Run(ctx, streamtail.Loop{
+			Started: func() {
+				mu.Lock()
+				defer mu.Unlock()
+				if starts++; starts == 1 {
+					close(started)
+				}
+			},
+			Entries: func(_ context.Context, msgs []redis.XMessage) {
+				mu.Lock()
+				defer mu.Unlock()
+				got = append(got, idsOf(msgs)...)
+			},
+			Failed: func(context.Context, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				failures++
+			},
+		})
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	testwait.Until(t, 5*time.Second, "Run to report the key of another type", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return failures > 0
+	})
+	if err := rdb.Del(ctx, "s").Err(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not start once the key was gone")
+	}
+	want := add(t, rdb, "s", 5)
+	testwait.Until(t, 5*time.Second, "every entry handed on", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) >= len(want)
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(got, want) || starts != 1 {
+		t.Fatalf("handed on %v, started %d times; want %v, once", got, starts, want)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
-	"github.com/beatsbyredis/beats/internal/retry"
 	"github.com/beatsbyredis/beats/internal/streamtail"
 )
 
@@ -157,28 +156,11 @@ func (d *Deliverer) Sent() uint64 { return d.sent.Load() }
 // retrying Redis failures from where it stopped. (The sockets' side is
 // made after the Deliverer, which it tells who is connected.)
 func (d *Deliverer) Run(ctx context.Context, send Sender) error {
-	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
-	reader := streamtail.New(d.rdb, LiveStream, 100, d.block)
-	for ctx.Err() == nil {
-		if !reader.Started() {
-			if err := reader.Start(ctx); err != nil {
-				d.failed(ctx, fmt.Errorf("watchlist: %w", err))
-				_ = backoff.Wait(ctx)
-				continue
-			}
-			d.readyOnce.Do(func() { close(d.ready) })
-		}
-		msgs, err := reader.Read(ctx)
-		if err != nil {
-			d.failed(ctx, fmt.Errorf("watchlist: %w", err))
-			_ = backoff.Wait(ctx)
-			continue
-		}
-		backoff.Reset()
-		if len(msgs) > 0 {
-			d.handle(ctx, msgs, send)
-		}
-	}
+	streamtail.New(d.rdb, LiveStream, 100, d.block).Run(ctx, streamtail.Loop{
+		Started: func() { d.readyOnce.Do(func() { close(d.ready) }) },
+		Entries: func(ctx context.Context, msgs []redis.XMessage) { d.handle(ctx, msgs, send) },
+		Failed:  func(ctx context.Context, err error) { d.failed(ctx, fmt.Errorf("watchlist: %w", err)) },
+	})
 	return nil
 }
 
