@@ -7,7 +7,7 @@ import purgeBootstrap from './build/purge-bootstrap.js'
 
 // The Go server (`make run`) listens here; `npm run dev` proxies the API to it.
 const backend = process.env.BEATS_BACKEND || 'http://127.0.0.1:8080'
-const proxied = ['/account', '/purchase', '/purchases', '/feed', '/healthz', '/readyz']
+const proxied = ['/account', '/purchase', '/purchases', '/feed', '/watchlist', '/healthz', '/readyz']
 
 export default defineConfig({
   plugins: [vue(), worldMap(), precompress()],

@@ -39,12 +39,19 @@ type pipelineRun struct {
 // Publisher.PublishMany (XADD to purchases) and `processors` Processors (the
 // consumer group: XREADGROUP, EVALSHA save, XACK), timed from the first XADD
 // to the ack that completes the last purchase.
-func runPipeline(ctx context.Context, sales []feed.Sale, n, processors int) (pipelineRun, error) {
+// prep, when not nil, readies the fresh stack first (the watchlist part
+// loads its terms).
+func runPipeline(ctx context.Context, sales []feed.Sale, n, processors int, prep func(context.Context, *stack) error) (pipelineRun, error) {
 	st, err := startStack(ctx)
 	if err != nil {
 		return pipelineRun{}, err
 	}
 	defer st.close()
+	if prep != nil {
+		if err := prep(ctx, st); err != nil {
+			return pipelineRun{}, err
+		}
+	}
 	run := pipelineRun{Processors: processors, Publishers: publishers, Purchases: n}
 
 	var stored, published, maxLag atomic.Int64
@@ -55,7 +62,7 @@ func runPipeline(ctx context.Context, sales []feed.Sale, n, processors int) (pip
 	defer stop()
 	var procs sync.WaitGroup
 	for i := range processors {
-		p := ingest.NewProcessor(st.rdb, purchases.NewSaver(st.rdb, retention), ingest.ProcessorOptions{
+		p := ingest.NewProcessor(st.rdb, newSaver(st.rdb), ingest.ProcessorOptions{
 			Consumer: fmt.Sprintf("bench-%d", i),
 			Stored: func(k int) {
 				prog.add(int64(k))

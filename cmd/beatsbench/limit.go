@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/watchlist"
 )
 
 const (
@@ -33,24 +35,31 @@ type limitRun struct {
 
 // runLimit measures the Redis-bound limit: for every purchase the very
 // commands the app sends (captured from Publisher.Publish, from
-// Saver.QueueFromStream as the processor calls it, and the processor's
-// prefetching XREADGROUP), encoded before the clock starts and written on
-// one connection with deep pipelining: per batch of 200 purchases, 200 XADD
-// (the publisher's arguments, with an explicit id instead of "*" so that
-// the save script can acknowledge the entry by id), one XREADGROUP COUNT
-// 200 (no BLOCK, as the processor's prefetch) and 200 EVALSHA of the save
-// script, each of which also XACKs its entry. Timed from the first byte
-// written to the last reply read.
-func runLimit(ctx context.Context, sales []feed.Sale, n int) (limitRun, error) {
-	chunks, commands, size, err := encodeLimit(ctx, sales)
-	if err != nil {
-		return limitRun{}, err
-	}
+// Saver.QueueBatch as the processor calls it, with the matcher's reads,
+// and the processor's XREADGROUP), encoded before the clock starts and
+// written on one connection with deep pipelining: per batch of 200
+// purchases, 200 XADD (the publisher's arguments, with an explicit id
+// instead of "*" so that the save script can acknowledge the entry by id),
+// one XREADGROUP COUNT 200 (no BLOCK), the matcher's 200 SUNION and 200
+// EVALSHA of the save script, each of which also XACKs its entry. The
+// matcher reads the stack prep readied (the terms watched), so the saves
+// carry the matches the app's would. Timed from the first byte written to
+// the last reply read. prep is runPipeline's.
+func runLimit(ctx context.Context, sales []feed.Sale, n int, prep func(context.Context, *stack) error) (limitRun, error) {
 	st, err := startStack(ctx)
 	if err != nil {
 		return limitRun{}, err
 	}
 	defer st.close()
+	if prep != nil {
+		if err := prep(ctx, st); err != nil {
+			return limitRun{}, err
+		}
+	}
+	chunks, commands, size, err := encodeLimit(ctx, sales, st)
+	if err != nil {
+		return limitRun{}, err
+	}
 	run := limitRun{Purchases: n, Sent: commands, Bytes: size}
 
 	conn, err := net.Dial("tcp", st.srv.Addr())
@@ -82,7 +91,7 @@ func runLimit(ctx context.Context, sales []feed.Sale, n int) (limitRun, error) {
 	r := bufio.NewReaderSize(conn, 1<<20)
 	var stored int64
 	for _, c := range chunks {
-		for i := range 2*c.items + 1 {
+		for i := range 2*c.items + 1 + c.reads {
 			rep, err := readReply(r)
 			if err != nil {
 				return run, fmt.Errorf("limit: read: %w", err)
@@ -90,7 +99,7 @@ func runLimit(ctx context.Context, sales []feed.Sale, n int) (limitRun, error) {
 			if rep.kind == '-' {
 				return run, fmt.Errorf("limit: Redis error: %s", rep.text)
 			}
-			if i > c.items && rep.kind == ':' {
+			if i > c.items+c.reads && rep.kind == ':' {
 				stored += rep.n
 			}
 		}
@@ -118,30 +127,44 @@ func runLimit(ctx context.Context, sales []feed.Sale, n int) (limitRun, error) {
 type limitChunk struct {
 	bytes []byte
 	items int
+	reads int // the matcher's SUNION, one for each item
 }
 
-// encodeLimit captures and encodes the commands, one chunk per batch.
-func encodeLimit(ctx context.Context, sales []feed.Sale) ([]limitChunk, int, int, error) {
+// encodeLimit captures and encodes the commands, one chunk per batch; the
+// matcher reads st (and its reads are recorded too).
+func encodeLimit(ctx context.Context, sales []feed.Sale, st *stack) ([]limitChunk, int, int, error) {
 	capt := newCapture()
+	reader := newRecorder(st.rdb.Options())
+	defer reader.Close()
 	pub := ingest.NewPublisher(capt)
-	saver := purchases.NewSaver(capt, retention)
-	var xadds, saves [][]any
+	saver := purchases.NewSaver(capt, retention).WithMatcher(watchlist.NewMatcher(reader, retention))
+	var xadds, reads, saves [][]any
 	for _, s := range sales {
 		if err := pub.Publish(ctx, s); err != nil {
 			return nil, 0, 0, err
 		}
 		xadds = append(xadds, capt.take()...)
-		pipe := capt.Pipeline()
+		var ps []purchases.Purchase
+		var ids []string
 		for _, it := range s.Items {
-			id := fmt.Sprintf("1-%d", len(saves)+pipe.Len()+1) // the entry's explicit id, below
-			if _, err := saver.QueueFromStream(ctx, pipe, purchases.Normalize(it), purchases.ConsumerGroup, id); err != nil {
-				return nil, 0, 0, err
-			}
+			ps = append(ps, purchases.Normalize(it))
+			ids = append(ids, fmt.Sprintf("1-%d", len(saves)+len(ids)+1)) // the entry's explicit id, below
+		}
+		pipe := capt.Pipeline()
+		_, errs, err := saver.QueueBatch(ctx, pipe, ps, purchases.ConsumerGroup, ids)
+		if err == nil {
+			err = errors.Join(errs...)
+		}
+		if err != nil {
+			return nil, 0, 0, err
 		}
 		if _, err := pipe.Exec(ctx); err != nil {
 			return nil, 0, 0, err
 		}
 		saves = append(saves, capt.take()...)
+		if reads = append(reads, reader.take()...); len(reads) != len(saves) {
+			return nil, 0, 0, fmt.Errorf("limit: the matcher read %d times for %d purchases", len(reads), len(saves))
+		}
 	}
 	_ = capt.XReadGroup(ctx, &redis.XReadGroupArgs{
 		Group: purchases.ConsumerGroup, Consumer: "bench-limit",
@@ -167,10 +190,13 @@ func encodeLimit(ctx context.Context, sales []feed.Sale) ([]limitChunk, int, int
 		}
 		b = appendCommand(b, readGroup)
 		for i := lo; i < hi; i++ {
+			b = appendCommand(b, reads[i])
+		}
+		for i := lo; i < hi; i++ {
 			b = appendCommand(b, saves[i])
 		}
-		chunks = append(chunks, limitChunk{bytes: b, items: hi - lo})
-		commands += 2*(hi-lo) + 1
+		chunks = append(chunks, limitChunk{bytes: b, items: hi - lo, reads: hi - lo})
+		commands += 3*(hi-lo) + 1
 		size += len(b)
 	}
 	if len(saves) != len(xadds) {

@@ -29,7 +29,7 @@ type loader struct {
 }
 
 func newLoader(rdb *redis.Client, total int, seed int64) *loader {
-	return &loader{rdb: rdb, saver: purchases.NewSaver(rdb, retention), gen: newGenerator(total, seed)}
+	return &loader{rdb: rdb, saver: newSaver(rdb), gen: newGenerator(total, seed)}
 }
 
 // newLoaderOver loads total purchases spread over span from start.

@@ -33,11 +33,18 @@ type sizes struct {
 	IngestTryMore int   // processors of the second pipeline run
 	AnalyticsAt   []int // purchases over 30 days, a fresh Redis each
 	RangeRequests int   // per endpoint and range length
+	WatchUsers    int   // watchlist: users, each with WatchTerms terms
+	WatchTerms    int
+	WatchFor      time.Duration // watchlist: each paced run
+	WatchRate     float64       // watchlist: purchases a second
+	WatchIngest   int           // watchlist: purchases of the full-speed ingest with the terms
 }
 
 var (
-	full  = sizes{Ingest: 200_000, MemoryAt: []int{100_000, 1_000_000}, Terms: 1000, Clients: 5000, FanoutFor: 60 * time.Second, FanoutRate: 200, FloorFor: 20 * time.Second, StartupRuns: 5, IngestTryMore: 2, AnalyticsAt: []int{100_000, 1_000_000}, RangeRequests: 200}
-	quick = sizes{Ingest: 20_000, MemoryAt: []int{10_000, 100_000}, Terms: 300, Clients: 500, FanoutFor: 10 * time.Second, FanoutRate: 200, FloorFor: 5 * time.Second, StartupRuns: 3, IngestTryMore: 2, AnalyticsAt: []int{100_000}, RangeRequests: 50}
+	full = sizes{Ingest: 200_000, MemoryAt: []int{100_000, 1_000_000}, Terms: 1000, Clients: 5000, FanoutFor: 60 * time.Second, FanoutRate: 200, FloorFor: 20 * time.Second, StartupRuns: 5, IngestTryMore: 2, AnalyticsAt: []int{100_000, 1_000_000}, RangeRequests: 200,
+		WatchUsers: 10_000, WatchTerms: 20, WatchFor: 30 * time.Second, WatchRate: 200, WatchIngest: 10_000}
+	quick = sizes{Ingest: 20_000, MemoryAt: []int{10_000, 100_000}, Terms: 300, Clients: 500, FanoutFor: 10 * time.Second, FanoutRate: 200, FloorFor: 5 * time.Second, StartupRuns: 3, IngestTryMore: 2, AnalyticsAt: []int{100_000}, RangeRequests: 50,
+		WatchUsers: 2_000, WatchTerms: 20, WatchFor: 10 * time.Second, WatchRate: 200, WatchIngest: 5_000}
 )
 
 func main() {
@@ -48,7 +55,7 @@ func main() {
 	out := flag.String("out", "BENCHMARKS.md", "Markdown file whose results block is replaced")
 	jsonOut := flag.String("json", "bench-results.json", "JSON file for the details")
 	bin := flag.String("beats", "bin/beats", "the beats binary (make build)")
-	only := flag.String("only", "startup,ingest,memory,search,analytics,fanout,fanout-floor", "comma-separated parts to run")
+	only := flag.String("only", "startup,ingest,memory,search,analytics,fanout,fanout-floor,watchlist", "comma-separated parts to run")
 	analyticsAt := flag.String("analytics-at", "", "analytics: comma-separated sizes (default: the mode's)")
 	seed := flag.Int64("seed", 1, "seed of the synthetic purchases")
 	flag.IntVar(&publishers, "publishers", publishers, "ingest: goroutines publishing sales")
@@ -158,6 +165,11 @@ func run(ctx context.Context, res *results, sz sizes, bin string, seed int64, pa
 			return err
 		}
 	}
+	if parts["watchlist"] {
+		if err := watchPart(ctx, res, sz, seed); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -167,14 +179,14 @@ func ingestPart(ctx context.Context, res *results, sz sizes, seed int64) error {
 	var runs []pipelineRun
 	for _, procs := range []int{1, sz.IngestTryMore} {
 		logf("1. ingest: whole pipeline, %d processor(s), %d publishers", procs, publishers)
-		r, err := runPipeline(ctx, sales, sz.Ingest, procs)
+		r, err := runPipeline(ctx, sales, sz.Ingest, procs, nil)
 		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
 		runs = append(runs, r)
 	}
 	logf("1. ingest: Redis-bound limit, the same commands deep-pipelined")
-	lim, err := runLimit(ctx, sales, sz.Ingest)
+	lim, err := runLimit(ctx, sales, sz.Ingest, nil)
 	if err != nil {
 		return fmt.Errorf("limit: %w", err)
 	}

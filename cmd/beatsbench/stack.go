@@ -13,10 +13,17 @@ import (
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/redisstack"
+	"github.com/beatsbyredis/beats/internal/watchlist"
 )
 
 // retention is the app's default (--retention 720h).
 const retention = 720 * time.Hour
+
+// newSaver is the saver as the app makes it: it also matches each new
+// purchase against the watched terms (internal/watchlist), read from rdb.
+func newSaver(rdb redis.UniversalClient) *purchases.Saver {
+	return purchases.NewSaver(rdb, retention).WithMatcher(watchlist.NewMatcher(rdb, retention))
+}
 
 // stack is an embedded, non-persistent Redis Stack of the bench's own,
 // prepared as `beats serve` prepares one (index, series, script, group).

@@ -9,7 +9,6 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/feed"
 	"github.com/beatsbyredis/beats/internal/ingest"
-	"github.com/beatsbyredis/beats/internal/purchases"
 )
 
 // stageRun is one stage of the pipeline timed alone, to find which one
@@ -86,7 +85,7 @@ func processOnly(ctx context.Context, sales []feed.Sale, processors int) (stageR
 	cpu := startCPU(ctx, st)
 	start := time.Now()
 	for i := range processors {
-		p := ingest.NewProcessor(st.rdb, purchases.NewSaver(st.rdb, retention), ingest.ProcessorOptions{
+		p := ingest.NewProcessor(st.rdb, newSaver(st.rdb), ingest.ProcessorOptions{
 			Consumer: fmt.Sprintf("bench-%d", i),
 			Stored: func(k int) {
 				if stored.Add(int64(k)) >= int64(n) {

@@ -16,17 +16,7 @@ import (
 // fragments of Japanese and Chinese titles, formats, and some misses.
 func searchTerms(n int, seed int64) []string {
 	rng := rand.New(rand.NewPCG(uint64(seed), 7))
-	var pool []purchases.Purchase
-	g := newGenerator(5000, seed+1)
-	for {
-		s, ok := g.next()
-		if !ok {
-			break
-		}
-		for _, it := range s.Items {
-			pool = append(pool, purchases.Normalize(it))
-		}
-	}
+	pool := catalogue(seed + 1)
 	var cjk []purchases.Purchase
 	for _, p := range pool {
 		if hasCJK(p.ArtistName + p.AlbumTitle + p.ItemDescription) {
@@ -38,10 +28,7 @@ func searchTerms(n int, seed int64) []string {
 	out := make([]string, 0, n)
 	for len(out) < n {
 		p := pool[rng.IntN(len(pool))]
-		title := p.AlbumTitle
-		if rng.IntN(2) == 0 {
-			title = p.ItemDescription
-		}
+		title := pickTitle(rng, p)
 		var t string
 		switch k := rng.IntN(100); {
 		case k < 15:
@@ -73,6 +60,27 @@ func searchTerms(n int, seed int64) []string {
 		}
 	}
 	return out
+}
+
+// catalogue is 5,000 purchases of the synthetic feed: what the terms are
+// made from.
+func catalogue(seed int64) []purchases.Purchase {
+	var out []purchases.Purchase
+	g := newGenerator(5000, seed)
+	for s, ok := g.next(); ok; s, ok = g.next() {
+		for _, it := range s.Items {
+			out = append(out, purchases.Normalize(it))
+		}
+	}
+	return out
+}
+
+// pickTitle is p's album title or its item's, at random.
+func pickTitle(rng *rand.Rand, p purchases.Purchase) string {
+	if rng.IntN(2) == 0 {
+		return p.ItemDescription
+	}
+	return p.AlbumTitle
 }
 
 func hasCJK(s string) bool {

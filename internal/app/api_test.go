@@ -15,7 +15,6 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/apptest"
 	"github.com/beatsbyredis/beats/internal/feed"
-	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/redistest"
 	"github.com/beatsbyredis/beats/internal/testwait"
 )
@@ -156,33 +155,14 @@ func TestLivePurchasesReachEveryClientOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
+	// Each client is subscribed once it has its snapshot (dialAs waits for
+	// it), so the purchase below is published after both are.
 	var conns []*websocket.Conn
 	for i, in := range []*apptest.Instance{a, b} {
-		client := login(t, in, []string{"alice", "bob"}[i])
-		u, _ := url.Parse(in.URL)
-		conn, _, err := websocket.Dial(ctx, "ws://"+in.Addr+"/ws", &websocket.DialOptions{
-			HTTPHeader: http.Header{"Cookie": {cookieHeader(client.Jar.Cookies(u))}, "Origin": {in.URL}},
-		})
-		if err != nil {
-			t.Fatalf("dial %s: %v", in.Addr, err)
-		}
-		defer conn.CloseNow()
-		conns = append(conns, conn)
-	}
-	// Each client first gets the snapshot; wait for it so the purchase
-	// below is published after both are subscribed.
-	for _, c := range conns {
-		readUntil(ctx, t, c, func(m map[string]json.RawMessage) bool { _, ok := m["topSellers"]; return ok })
+		conns = append(conns, dialAs(ctx, t, in, login(t, in, []string{"alice", "bob"}[i])))
 	}
 	sent := time.Now()
-	sale := feed.Sale{UTCDate: float64(sent.UnixMicro()) / 1e6, Items: []feed.Item{{
-		UTCDate: float64(sent.UnixMicro()) / 1e6, ArtistName: "Live Test", ItemType: "t", ItemDescription: "Now",
-		Currency: "USD", AmountPaid: 1, AmountPaidUSD: 1, Country: "Japan", CountryCode: "jp",
-		URL: "//live.bandcamp.com/track/now", AmountPaidFmt: "$1",
-	}}}
-	if err := ingest.NewPublisher(rdb).Publish(ctx, sale); err != nil {
-		t.Fatal(err)
-	}
+	publish(ctx, t, rdb, "Live Test", "Now")
 	for i, c := range conns {
 		msg := readUntil(ctx, t, c, func(m map[string]json.RawMessage) bool { _, ok := m["purchases"]; return ok })
 		if took := time.Since(sent); took > time.Second {
@@ -193,19 +173,9 @@ func TestLivePurchasesReachEveryClientOnce(t *testing.T) {
 		}
 	}
 	// No second copy arrives on either socket.
-	for i, c := range conns {
-		quiet, stop := context.WithTimeout(ctx, 300*time.Millisecond)
-		for {
-			_, data, err := c.Read(quiet)
-			if err != nil {
-				break
-			}
-			if bytes.Contains(data, []byte("Live Test")) {
-				t.Errorf("client %d got the purchase twice", i)
-			}
-		}
-		stop()
-	}
+	quiet(ctx, t, map[string]*websocket.Conn{"on a": conns[0], "on b": conns[1]}, "the purchase again", func(data []byte) bool {
+		return bytes.Contains(data, []byte("Live Test"))
+	})
 }
 
 func readUntil(ctx context.Context, t *testing.T, c *websocket.Conn, want func(map[string]json.RawMessage) bool) map[string]json.RawMessage {

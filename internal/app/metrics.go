@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/beatsbyredis/beats/internal/realtime"
+	"github.com/beatsbyredis/beats/internal/watchlist"
 )
 
 // metrics are this process's Prometheus metrics, on a registry of its own
@@ -81,4 +82,11 @@ func (m *metrics) serve(addr string, log *slog.Logger) (string, func(context.Con
 		}
 	}
 	return ln.Addr().String(), shutdown, nil
+}
+
+// watchAlerts exports the watchlist's live side.
+func (m *metrics) watchAlerts(d *watchlist.Deliverer) {
+	m.registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "beats_watch_alerts_sent_total", Help: "Watchlist matches sent to this instance's sockets, one per user and term.",
+	}, func() float64 { return float64(d.Sent()) }))
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/beatsbyredis/beats/internal/ingest"
 	"github.com/beatsbyredis/beats/internal/purchases"
 	"github.com/beatsbyredis/beats/internal/realtime"
+	"github.com/beatsbyredis/beats/internal/watchlist"
 	"github.com/beatsbyredis/beats/internal/webui"
 )
 
@@ -76,7 +77,9 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	metrics := newMetrics()
 	// An instance that serves many sockets may leave storing to others
 	// (--consumers 0): its writers then never hold up the pipeline.
-	saver := purchases.NewSaver(rdb, cfg.Retention)
+	// Each new purchase is matched against the users' watched terms, and
+	// its matches written with it (internal/watchlist).
+	saver := purchases.NewSaver(rdb, cfg.Retention).WithMatcher(watchlist.NewMatcher(rdb, cfg.Retention))
 	for i := range cfg.Consumers {
 		processor := ingest.NewProcessor(rdb, saver, ingest.ProcessorOptions{
 			Consumer: fmt.Sprintf("%s-%d", instance, i), Logger: log,
@@ -97,6 +100,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 	ranges := analytics.New(rdb, analytics.Options{Retention: cfg.Retention})
 	warnUncounted(ctx, rdb, cfg.Retention, log)
 	status := feedStatus(rdb)
+	alerts := watchlist.NewDeliverer(rdb, log)
 	live := realtime.New(realtime.Options{
 		Redis:          rdb,
 		Snapshots:      reader,
@@ -111,9 +115,12 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		MaxPerOwner: cfg.SocketsPerUser,
 		Watch:       logins.Watch,
 		HTTPS:       cfg.SecureCookies,
+		Presence:    alerts, // knows whose sockets are here, to send their alerts
 	})
 	background("realtime", live.Run)
+	background("watchlist alerts", func(ctx context.Context) error { return alerts.Run(ctx, live) })
 	metrics.watchLive(live)
+	metrics.watchAlerts(alerts)
 
 	api := httpapi.New(httpapi.Deps{
 		Logger:         log,
@@ -128,6 +135,7 @@ func Serve(ctx context.Context, cfg config.Serve, log *slog.Logger, ready func(a
 		Origins:        cfg.Origins,
 		TrustedProxies: cfg.TrustedProxies,
 		HTTPS:          cfg.SecureCookies,
+		Watchlist:      watchlist.New(rdb, cfg.Retention),
 	})
 	srv := &http.Server{
 		Handler:           api.Handler(),

@@ -46,7 +46,8 @@ func topSellerTooltipByKeyboard(ctx context.Context) (string, error) {
 }
 
 // chartsByKeyboard: both charts and the map are reached with the keyboard
-// and show their figures; Tab goes from the top five to the map.
+// and show their figures; Tab goes from the top five, past its legend's
+// buttons, to the map.
 func chartsByKeyboard(t *testing.T) func(ctx context.Context) error {
 	return func(ctx context.Context) error {
 		tip, err := historyTooltipByKeyboard(ctx)
@@ -61,8 +62,15 @@ func chartsByKeyboard(t *testing.T) func(ctx context.Context) error {
 			return err
 		}
 		t.Logf("top five tooltip: %q", tip)
-		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+		// Past the legend's "watch this" buttons, one a seller.
+		buttons, err := evalJS[int](ctx, "counting the legend's buttons", `document.querySelectorAll('[data-testid="top-sellers-legend"] button').length`)
+		if err != nil {
 			return err
+		}
+		for range buttons + 1 {
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+				return err
+			}
 		}
 		name, err := waitJS[string](ctx, "Tab to reach the map and show a country's figures", `(() => {
 			const el = document.activeElement;

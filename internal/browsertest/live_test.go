@@ -27,7 +27,7 @@ func pointAt(ctx context.Context, id string) error {
 	if id != "" {
 		xy, err := evalJS[[]float64](ctx, "locating "+id, `(() => {
 			const el = document.querySelector('[data-testid="`+id+`"]');
-			el.scrollIntoView({block: 'nearest'}); // the panels above may push it below the fold
+			el.scrollIntoView({ block: 'center' }); // a mouse only points at what is on the screen
 			const r = el.getBoundingClientRect();
 			return [r.x + r.width / 2, r.y + r.height / 2];
 		})()`)

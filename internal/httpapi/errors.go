@@ -12,6 +12,7 @@ import (
 
 	"github.com/beatsbyredis/beats/internal/accounts"
 	"github.com/beatsbyredis/beats/internal/purchases"
+	"github.com/beatsbyredis/beats/internal/watchlist"
 )
 
 // Error is an error with the HTTP status and message a client should see.
@@ -46,8 +47,12 @@ func statusOf(err error) (status int, msg string, retryAfter time.Duration) {
 		return he.Status, he.Message, he.RetryAfter
 	case errors.Is(err, purchases.ErrNotFound):
 		return http.StatusNotFound, "not found", 0
-	case errors.Is(err, purchases.ErrBadQuery):
+	case errors.Is(err, purchases.ErrBadQuery), errors.Is(err, watchlist.ErrBadTerm), errors.Is(err, watchlist.ErrBadCursor):
 		return http.StatusBadRequest, err.Error(), 0
+	case errors.Is(err, watchlist.ErrNotFound):
+		return http.StatusNotFound, "not found", 0
+	case errors.Is(err, watchlist.ErrTooMany):
+		return http.StatusConflict, fmt.Sprintf("you watch %d terms already: remove one first", watchlist.MaxTerms), 0
 	case errors.Is(err, accounts.ErrRateLimited):
 		retry := time.Minute
 		if rl, ok := errors.AsType[*accounts.RateLimitError](err); ok {

@@ -27,6 +27,7 @@ func TestUnknownPaths(t *testing.T) {
 			{method: "GET", path: "/api/nothing", status: 404, body: notFound},
 			{method: "GET", path: "/account/nothing", status: 404, body: notFound},
 			{method: "GET", path: "/feed/nothing", status: 404, body: notFound},
+			{method: "GET", path: "/watchlist/matches/nothing", status: 404, body: notFound},
 			{method: "GET", path: "/assets/missing.js", status: 404, body: notFound},
 			{method: "POST", path: "/api/nothing", status: 404, body: notFound},
 			{method: "DELETE", path: "/purchases/%2F", status: 404, body: notFound},

@@ -52,6 +52,14 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /purchase/top-sellers", s.api(s.topSellers))
 	mux.Handle("GET /api/config/ws", s.api(s.wsConfigHandler))
 
+	// Watchlist (internal/watchlist): each user's watched terms and matches.
+	if s.Watchlist != nil {
+		mux.Handle("GET /watchlist", s.api(s.listWatches))
+		mux.Handle("POST /watchlist", s.api(s.addWatch))
+		mux.Handle("DELETE /watchlist/{id}", s.api(s.removeWatch))
+		mux.Handle("GET /watchlist/matches", s.api(s.watchMatches))
+	}
+
 	// The live WebSocket loads the session itself (see requireSocketUser).
 	if s.Live != nil {
 		mux.Handle("GET /ws", s.requireSocketUser(s.Live))
@@ -73,7 +81,7 @@ func (s *Server) Handler() http.Handler {
 
 // apiPrefixes hold the API's routes: a path under one of them that no
 // route serves is an unknown API path (a JSON 404), never a page.
-var apiPrefixes = []string{"/account/", "/api/", "/feed/", "/purchase/", "/purchases/"}
+var apiPrefixes = []string{"/account/", "/api/", "/feed/", "/purchase/", "/purchases/", "/watchlist/"}
 
 // api is an endpoint that needs a logged-in user and answers JSON.
 func (s *Server) api(h handlerFunc) http.Handler {

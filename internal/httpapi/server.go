@@ -51,6 +51,9 @@ type Deps struct {
 	// HTTPS: the app is served over HTTPS (--secure-cookies), so browsers
 	// are told to use nothing else (Strict-Transport-Security).
 	HTTPS bool
+	// Watchlist keeps the users' watched terms (*watchlist.Service); without
+	// it there are no /watchlist routes.
+	Watchlist Watchlist
 }
 
 // Server holds the routes' dependencies.

@@ -58,7 +58,7 @@ func (p *Processor) Reclaim(ctx context.Context) (int, error) {
 		}
 		if len(msgs) > 0 {
 			p.opt.Logger.Info("ingest: reclaimed pending purchases", "count", len(msgs))
-			if err := p.handle(ctx, msgs); err != nil {
+			if err := p.handleBatch(ctx, msgs); err != nil {
 				return total, err
 			}
 			total += len(msgs)

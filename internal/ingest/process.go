@@ -112,18 +112,18 @@ func (p *Processor) Run(ctx context.Context) error {
 // and stores them. While entries keep coming it goes on, storing a batch
 // and reading the next without waiting, up to maxBatchesPerRead batches.
 // It returns how many entries it handled. A batch that was read is stored
-// even if ctx ends meanwhile, so a shutdown leaves nothing pending.
+// even if ctx ends meanwhile, so a shutdown leaves nothing pending. Each
+// read and each batch's store has a deadline of its own (stepTimeout), so
+// that slow batches early on do not leave the later ones no time.
 func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
 	msgs, err := p.read(ctx, p.opt.Block)
 	if err != nil {
 		return 0, err
 	}
-	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
 	n := 0
 	for i := 0; len(msgs) > 0; i++ {
 		n += len(msgs)
-		if err := p.handle(finish, msgs); err != nil {
+		if err := p.handleBatch(ctx, msgs); err != nil {
 			return n, err
 		}
 		if ctx.Err() != nil || i+1 == maxBatchesPerRead {
@@ -140,8 +140,21 @@ func (p *Processor) ReadOnce(ctx context.Context) (int, error) {
 // gets to its upkeep.
 const maxBatchesPerRead = 50
 
+// stepTimeout bounds one read (beyond its BLOCK) and one batch's store.
+const stepTimeout = 10 * time.Second
+
+// handleBatch is handle with a deadline of its own, which the end of ctx
+// does not cut short: a batch that was read is stored.
+func (p *Processor) handleBatch(ctx context.Context, msgs []redis.XMessage) error {
+	finish, cancel := context.WithTimeout(context.WithoutCancel(ctx), stepTimeout)
+	defer cancel()
+	return p.handle(finish, msgs)
+}
+
 // read is one XREADGROUP of new entries; block 0 does not wait.
 func (p *Processor) read(ctx context.Context, block time.Duration) ([]redis.XMessage, error) {
+	ctx, cancel := context.WithTimeout(ctx, block+stepTimeout)
+	defer cancel()
 	args := &redis.XReadGroupArgs{
 		Group:    purchases.ConsumerGroup,
 		Consumer: p.opt.Consumer,
@@ -195,6 +208,14 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 	pipe := p.rdb.Pipeline()
 	saves := make([]*redis.Cmd, len(msgs))
 	var dead []string
+	refuse := func(m redis.XMessage, err error) {
+		p.opt.Logger.Warn("ingest: entry refused, moved to dead letters", "id", m.ID, "err", err)
+		queueDeadLetter(ctx, pipe, m, err.Error())
+		dead = append(dead, m.ID)
+	}
+	var ps []purchases.Purchase
+	var ids []string
+	var at []int // of msgs, for each of ps
 	for i, m := range msgs {
 		item, err := decodeFeedItem(m)
 		if err == nil {
@@ -203,19 +224,27 @@ func (p *Processor) store(ctx context.Context, msgs []redis.XMessage) error {
 			// clock's).
 			err = item.Check(0, time.Time{})
 		}
-		if err == nil {
-			saves[i], err = p.saver.QueueFromStream(ctx, pipe, purchases.Normalize(item), purchases.ConsumerGroup, m.ID)
-		}
 		if err != nil {
-			p.opt.Logger.Warn("ingest: entry refused, moved to dead letters", "id", m.ID, "err", err)
-			queueDeadLetter(ctx, pipe, m, err.Error())
-			dead = append(dead, m.ID)
+			refuse(m, err)
+			continue
 		}
+		ps, ids, at = append(ps, purchases.Normalize(item)), append(ids, m.ID), append(at, i)
+	}
+	cmds, errs, err := p.saver.QueueBatch(ctx, pipe, ps, purchases.ConsumerGroup, ids)
+	if err != nil {
+		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending
+	}
+	for j, i := range at {
+		if errs[j] != nil {
+			refuse(msgs[i], errs[j])
+			continue
+		}
+		saves[i] = cmds[j]
 	}
 	if len(dead) > 0 {
 		pipe.XAck(ctx, purchases.Stream, purchases.ConsumerGroup, dead...)
 	}
-	_, err := pipe.Exec(ctx)
+	_, err = pipe.Exec(ctx)
 	var replyErr redis.Error
 	if err != nil && (!errors.As(err, &replyErr) || redis.HasErrorPrefix(err, "NOSCRIPT")) {
 		return fmt.Errorf("ingest: store batch: %w", err) // nothing acknowledged: all stay pending

@@ -3,9 +3,10 @@ package purchases
 import "encoding/json"
 
 // encodeDocument is the JSON the save script stores for p: the document
-// of smallerdocuments.go.
-func encodeDocument(p Purchase) ([]byte, error) {
-	return json.Marshal(newDocument(p))
+// of smallerdocuments.go. searchText is p.SearchText(), folded once by the
+// caller, who needs it too.
+func encodeDocument(p Purchase, searchText string) ([]byte, error) {
+	return json.Marshal(newDocument(p, searchText))
 }
 
 // DecodeDocument reads a stored purchase document (FT.SEARCH's "$", a live

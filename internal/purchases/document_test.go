@@ -39,7 +39,7 @@ func RecordedItems(t testing.TB) []feed.Item {
 // documentKeys are the keys of p's stored document.
 func documentKeys(t *testing.T, p Purchase) []string {
 	t.Helper()
-	raw, err := encodeDocument(p)
+	raw, err := encodeDocument(p, p.SearchText())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func documentKeys(t *testing.T, p Purchase) []string {
 // roundTrip stores p's document and reads it back as the readers do.
 func roundTrip(t *testing.T, p Purchase) {
 	t.Helper()
-	raw, err := encodeDocument(p)
+	raw, err := encodeDocument(p, p.SearchText())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,8 +106,9 @@ func nullable(s *string) *string {
 	return &v
 }
 
-// searchText is the folded text the index searches: artist, album and item.
-func (p Purchase) searchText() string {
+// SearchText is the folded text the index searches: artist, album and item
+// (the watchlist matches the same words).
+func (p Purchase) SearchText() string {
 	parts := []string{p.ArtistName, p.ItemDescription}
 	if p.AlbumTitle != p.ItemDescription {
 		parts = append(parts, p.AlbumTitle)

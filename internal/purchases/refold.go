@@ -114,7 +114,7 @@ func refoldKeys(ctx context.Context, rdb redis.UniversalClient, keys []string) (
 		if p.AlbumTitle == "" {
 			p.AlbumTitle = p.ItemDescription // the document leaves it out then (see document)
 		}
-		if text := p.searchText(); text != first("$.search_text") {
+		if text := p.SearchText(); text != first("$.search_text") {
 			quoted, _ := json.Marshal(text)
 			write.JSONSetMode(ctx, keys[i], "$.search_text", string(quoted), "XX")
 		}

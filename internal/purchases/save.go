@@ -26,6 +26,32 @@ type Saver struct {
 	rdb       redis.UniversalClient
 	retention time.Duration
 	now       func() time.Time
+	matcher   Matcher // save.lua's watchlist block; nil matches nothing
+}
+
+// Matcher gives save.lua's watchlist block its KEYS and ARGV for each of
+// a batch of purchases, which the save appends after its own
+// (*watchlist.Matcher). It may read Redis first, once for the batch;
+// texts[i] is ps[i].SearchText().
+type Matcher interface {
+	SaveArgs(ctx context.Context, ps []Purchase, texts []string) ([]BlockArgs, error)
+}
+
+// BlockArgs are the KEYS and ARGV of one block of save.lua.
+type BlockArgs struct {
+	Keys []string
+	Args []any
+}
+
+// noMatch is the watchlist block's ARGV when no Matcher is set: no term
+// matched, so the block writes nothing.
+var noMatch = BlockArgs{Args: []any{0, "", 0, 0, 0}}
+
+// WithMatcher makes s match each new purchase against the users' watched
+// terms: the matches are written in the same atomic step that stores it.
+func (s *Saver) WithMatcher(m Matcher) *Saver {
+	s.matcher = m
+	return s
 }
 
 // NewSaver returns a Saver whose documents and series keep retention.
@@ -43,24 +69,90 @@ func (s *Saver) WithClock(now func() time.Time) *Saver {
 }
 
 // Queue adds the save of p to a pipeline; the command's result is 1 when p
-// was new and 0 when it was stored before.
+// was new and 0 when it was stored before. Batches use QueueBatch (the
+// matcher reads Redis once for each call).
 func (s *Saver) Queue(ctx context.Context, pipe redis.Pipeliner, p Purchase) (*redis.Cmd, error) {
-	return s.QueueFromStream(ctx, pipe, p, "", "")
-}
-
-// QueueFromStream is Queue for a purchase read from the purchases stream by
-// a consumer group: the same atomic step acknowledges the entry.
-func (s *Saver) QueueFromStream(ctx context.Context, pipe redis.Pipeliner, p Purchase, group, entryID string) (*redis.Cmd, error) {
-	keys, args, err := s.scriptArgs(p, group, entryID)
+	cmds, errs, err := s.QueueBatch(ctx, pipe, []Purchase{p}, "", nil)
 	if err != nil {
 		return nil, err
 	}
-	return saveScript.EvalSha(ctx, pipe, keys, args...), nil
+	return cmds[0], errs[0]
 }
 
-// scriptArgs are save.lua's KEYS and ARGV for p, once p meets the rules of
-// feed/validate.go (then save.lua cannot fail half-way; it checks again).
-func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, error) {
+// QueueBatch adds the saves of ps to a pipeline. When entryIDs is not nil,
+// entryIDs[i] is the entry of the purchases stream that carried ps[i],
+// which the same atomic step acknowledges for the consumer group. The
+// matcher, when set, first reads what it needs for all of them, in one
+// round trip of its own. cmds[i] is the save of ps[i], or nil where errs[i]
+// says why ps[i] was refused; err, a failed read, leaves pipe untouched.
+func (s *Saver) QueueBatch(ctx context.Context, pipe redis.Pipeliner, ps []Purchase, group string, entryIDs []string) (cmds []*redis.Cmd, errs []error, err error) {
+	cmds, errs = make([]*redis.Cmd, len(ps)), make([]error, len(ps))
+	var saves []save
+	var valid []int // of ps
+	for i, p := range ps {
+		entryID := ""
+		if entryIDs != nil {
+			entryID = entryIDs[i]
+		}
+		sv, err := s.scriptArgs(p, group, entryID)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		saves, valid = append(saves, sv), append(valid, i)
+	}
+	if err := s.addWatchlistArgs(ctx, saves); err != nil {
+		return nil, nil, err
+	}
+	for j, sv := range saves {
+		cmds[valid[j]] = saveScript.EvalSha(ctx, pipe, sv.keys, sv.args...)
+	}
+	return cmds, errs, nil
+}
+
+// save is one purchase's save: save.lua's KEYS and ARGV.
+type save struct {
+	p    Purchase
+	text string // p.SearchText()
+	keys []string
+	args []any
+}
+
+// addWatchlistArgs appends the watchlist block's KEYS and ARGV, which come
+// last (see save.lua), to each save.
+func (s *Saver) addWatchlistArgs(ctx context.Context, saves []save) error {
+	if len(saves) == 0 {
+		return nil
+	}
+	blocks := make([]BlockArgs, len(saves))
+	if s.matcher != nil {
+		ps, texts := make([]Purchase, len(saves)), make([]string, len(saves))
+		for i, sv := range saves {
+			ps[i], texts[i] = sv.p, sv.text
+		}
+		var err error
+		if blocks, err = s.matcher.SaveArgs(ctx, ps, texts); err != nil {
+			return fmt.Errorf("purchases: match %d purchases: %w", len(ps), err)
+		}
+		if len(blocks) != len(saves) {
+			return fmt.Errorf("purchases: the matcher answered for %d purchases of %d", len(blocks), len(saves))
+		}
+	} else {
+		for i := range blocks {
+			blocks[i] = noMatch
+		}
+	}
+	for i := range saves {
+		saves[i].keys = append(saves[i].keys, blocks[i].Keys...)
+		saves[i].args = append(saves[i].args, blocks[i].Args...)
+	}
+	return nil
+}
+
+// scriptArgs is the save of p, but for the watchlist block's KEYS and ARGV
+// (addWatchlistArgs), once p meets the rules of feed/validate.go (then
+// save.lua cannot fail half-way; it checks again).
+func (s *Saver) scriptArgs(p Purchase, group, entryID string) (save, error) {
 	now := s.now()
 	err := feed.Values{
 		UTCDate: p.UTCDateRaw, AmountPaid: p.AmountPaid, ItemPrice: p.ItemPrice, AmountUSD: p.AmountPaidUSD,
@@ -74,11 +166,12 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 		err = fmt.Errorf("%w: utc_date %.3f is older than the retention (%v)", feed.ErrInvalid, p.UTCDateRaw, s.retention)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("purchases: save %s: %w", p.ID, err)
+		return save{}, fmt.Errorf("purchases: save %s: %w", p.ID, err)
 	}
-	doc, err := encodeDocument(p)
+	text := p.SearchText()
+	doc, err := encodeDocument(p, text)
 	if err != nil {
-		return nil, nil, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
+		return save{}, fmt.Errorf("purchases: encode %s: %w", p.ID, err)
 	}
 	// One sample per feed window: the feed answers in minutes, so the minute
 	// a purchase falls in is its window, whichever answer delivered it.
@@ -95,9 +188,9 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 		int64(math.Round(p.UTCDateRaw * 1000))}
 	bucketKeys, bucketArgs, err := s.bucketArgs(p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("purchases: %s: %w", p.ID, err)
+		return save{}, fmt.Errorf("purchases: %s: %w", p.ID, err)
 	}
-	return append(keys, bucketKeys...), append(args, bucketArgs...), nil
+	return save{p: p, text: text, keys: append(keys, bucketKeys...), args: append(args, bucketArgs...)}, nil
 }
 
 // maxFuture is how far ahead of the clock a purchase may be and still go
@@ -105,14 +198,18 @@ func (s *Saver) scriptArgs(p Purchase, group, entryID string) ([]string, []any, 
 const maxFuture = time.Hour
 
 // Save stores one purchase; it reports whether p was new. Pipelines of
-// many purchases use Queue instead. (Run sends EVALSHA and falls back to
+// many purchases use QueueBatch instead. (Run sends EVALSHA and falls back to
 // EVAL when Redis does not have the script yet.)
 func (s *Saver) Save(ctx context.Context, p Purchase) (bool, error) {
-	keys, args, err := s.scriptArgs(p, "", "")
+	sv, err := s.scriptArgs(p, "", "")
 	if err != nil {
 		return false, err
 	}
-	n, err := saveScript.Run(ctx, s.rdb, keys, args...).Int()
+	saves := []save{sv}
+	if err := s.addWatchlistArgs(ctx, saves); err != nil {
+		return false, err
+	}
+	n, err := saveScript.Run(ctx, s.rdb, saves[0].keys, saves[0].args...).Int()
 	if err != nil {
 		return false, fmt.Errorf("purchases: save %s: %w", p.ID, err)
 	}

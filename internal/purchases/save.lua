@@ -1,5 +1,6 @@
 -- Store one purchase and apply its counters, exactly once per purchase id,
--- and acknowledge the stream entry that carried it.
+-- acknowledge the stream entry that carried it, and record the purchase's
+-- matches with the users' watched terms.
 -- KEYS: 1 purchase:<id>  2 top-sellers  3 sales_ts  4 sales_usd_ts
 --       5 purchases:live  6 purchases (the stream the entry came from)
 -- ARGV: 1 document JSON  2 document TTL (s)  3 artist  4 amount in USD
@@ -14,6 +15,8 @@
 --       9, 12, 15 its :distinct-artists  7 + 3L stats:countries
 -- ARGV: 13 amount in whole cents  14 item type  15 currency  16 country code
 --       17 country name  18 L  19, 20, 21 each level's TTL (s)
+-- Then the watchlist block's KEYS and ARGV, the last of each (see the
+-- block at the end).
 -- Returns 1 when the purchase is new, 0 when it was stored before, and an
 -- error starting INVALID, having written nothing, when an input breaks a rule.
 --
@@ -53,7 +56,7 @@ end
 -- [range analytics] its inputs: whole cents, and the keys and TTLs of
 -- each level of buckets.
 local cents, levels = tonumber(ARGV[13]), tonumber(ARGV[18])
-if not cents or cents % 1 ~= 0 or not levels or levels % 1 ~= 0 or levels < 0 or #KEYS ~= 7 + 3 * levels then
+if not cents or cents % 1 ~= 0 or not levels or levels % 1 ~= 0 or levels < 0 or #KEYS < 7 + 3 * levels then
   return invalid('range counters', ARGV[13])
 end
 for level = 0, levels - 1 do
@@ -131,4 +134,36 @@ end
 if ARGV[10] ~= '' then
   redis.call('XACK', KEYS[6], ARGV[9], ARGV[10])
 end
+
+-- ---- watchlist (internal/watchlist, match.go) --------------------------
+-- Records the new purchase's matches with the users' watched terms, here so
+-- that they are recorded exactly once per purchase: a redelivered entry
+-- stops at the EXISTS guard above. Which terms it matches was decided
+-- before the script, by the instance that saves it (watchlist.Matcher read
+-- its candidates from the index and checked them). Its KEYS and ARGV are
+-- the last ones, counted from the end, so that blocks before it may add
+-- theirs:
+--   ARGV, the last 5: n (terms matched), their ids (space between), hits
+--     kept per term, their TTL (s), approximate length of watch:live
+--   KEYS, the last n + 1 (none when n is 0): watch:live, then
+--     watch:hits:<term id> of each term, in the order of the ids
+-- The match goes to watch:live, which every instance reads for the alerts,
+-- and each term's hit takes the id of that entry, so a user's matches from
+-- several terms merge in one order. Nothing here can fail the save: n that
+-- is not a number matches nothing, and the writes go through pcall (a hit
+-- that cannot be written is only missing from the list).
+local w0 = #ARGV - 4
+local n = tonumber(ARGV[w0]) or 0
+if n >= 1 and n % 1 == 0 and #KEYS >= n + 1 then
+  local k0 = #KEYS - n
+  local at = redis.pcall('XADD', KEYS[k0], 'MAXLEN', '~', ARGV[w0 + 4], '*',
+    'p', ARGV[11], 'doc', ARGV[1], 't', ARGV[w0 + 1])
+  if type(at) == 'string' then
+    for i = k0 + 1, #KEYS do
+      redis.pcall('XADD', KEYS[i], 'MAXLEN', '~', ARGV[w0 + 2], at, 'p', ARGV[11])
+      redis.pcall('EXPIRE', KEYS[i], ARGV[w0 + 3])
+    end
+  end
+end
+-- ---- end of the watchlist block ----------------------------------------
 return 1

@@ -89,10 +89,11 @@ func TestSaveIsAllOrNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := effectsOf(t, rdb, p)
-			keys, args, err := saver.scriptArgs(p, ConsumerGroup, entry)
+			sv, err := saver.scriptArgs(p, ConsumerGroup, entry)
 			if err != nil {
 				t.Fatal(err)
 			}
+			keys, args := sv.keys, append(sv.args, noMatch.Args...)
 			args[c.arg-1] = c.val
 			err = saveScript.Run(ctx, rdb, keys, args...).Err()
 			if !redis.HasErrorPrefix(err, "INVALID") {
@@ -109,11 +110,11 @@ func TestSaveIsAllOrNothing(t *testing.T) {
 	rdb.ZAdd(ctx, TopSellers, redis.Z{Member: p.ArtistName, Score: 0})
 	entry := rdb.XAdd(ctx, &redis.XAddArgs{Stream: Stream, Values: []any{"id", p.ID}}).Val()
 	rdb.XReadGroup(ctx, &redis.XReadGroupArgs{Group: ConsumerGroup, Consumer: "c", Streams: []string{Stream, ">"}})
-	keys, args, err := saver.scriptArgs(p, ConsumerGroup, entry)
+	sv, err := saver.scriptArgs(p, ConsumerGroup, entry)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := saveScript.Run(ctx, rdb, keys, args...).Int(); err != nil || n != 1 {
+	if n, err := saveScript.Run(ctx, rdb, sv.keys, append(sv.args, noMatch.Args...)...).Int(); err != nil || n != 1 {
 		t.Fatalf("save = %d, %v; want 1", n, err)
 	}
 	want := saveEffects{doc: true, ttl: true, score: 5, samples: 1, usd: 1, live: 1, pending: 0}

@@ -61,7 +61,7 @@ type document struct {
 }
 
 // newDocument is what the save script stores for p.
-func newDocument(p Purchase) document {
+func newDocument(p Purchase, searchText string) document {
 	d := document{
 		UTCDateRaw:         p.UTCDateRaw,
 		ArtistName:         p.ArtistName,
@@ -82,7 +82,7 @@ func newDocument(p Purchase) document {
 		AmountOverFmt:      p.AmountOverFmt,
 		ItemSlug:           p.ItemSlug,
 		AddlCount:          p.AddlCount,
-		SearchText:         p.searchText(),
+		SearchText:         searchText,
 	}
 	if p.AlbumTitle != p.ItemDescription {
 		d.AlbumTitle = p.AlbumTitle

@@ -32,8 +32,9 @@ type HubStats struct {
 type Hub[M any] struct {
 	log *slog.Logger
 
-	mu   sync.Mutex
-	subs map[*Subscription[M]]struct{}
+	mu     sync.Mutex
+	subs   map[*Subscription[M]]struct{}
+	owners map[string]map[*Subscription[M]]struct{} // subscriptions by owner, for SendTo
 
 	subscribers atomic.Int64
 	dropped     atomic.Uint64
@@ -46,15 +47,16 @@ func NewHub[M any](opts HubOptions) *Hub[M] {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Hub[M]{log: log, subs: make(map[*Subscription[M]]struct{})}
+	return &Hub[M]{log: log, subs: make(map[*Subscription[M]]struct{}), owners: make(map[string]map[*Subscription[M]]struct{})}
 }
 
 // Subscription is one subscriber's queue. Messages are shared between all
 // subscribers and must not be modified.
 type Subscription[M any] struct {
-	msgs chan M
-	done chan struct{}
-	err  error // written once, before done is closed
+	msgs  chan M
+	done  chan struct{}
+	err   error  // written once, before done is closed
+	owner string // who it is for ("" for no one in particular); see SendTo
 }
 
 // Messages is the queue; the hub never closes it, so select on Done too.
@@ -76,9 +78,21 @@ func (s *Subscription[M]) Err() error {
 
 // Subscribe adds a subscriber whose queue holds queueSize messages (at least 1).
 func (h *Hub[M]) Subscribe(queueSize int) *Subscription[M] {
-	s := &Subscription[M]{msgs: make(chan M, max(queueSize, 1)), done: make(chan struct{})}
+	return h.SubscribeOwner("", queueSize)
+}
+
+// SubscribeOwner is Subscribe for a subscriber that also gets the messages
+// sent to owner (SendTo); "" is no one.
+func (h *Hub[M]) SubscribeOwner(owner string, queueSize int) *Subscription[M] {
+	s := &Subscription[M]{msgs: make(chan M, max(queueSize, 1)), done: make(chan struct{}), owner: owner}
 	h.mu.Lock()
 	h.subs[s] = struct{}{}
+	if owner != "" {
+		if h.owners[owner] == nil {
+			h.owners[owner] = make(map[*Subscription[M]]struct{})
+		}
+		h.owners[owner][s] = struct{}{}
+	}
 	h.mu.Unlock()
 	h.subscribers.Add(1)
 	return s
@@ -96,9 +110,24 @@ func (h *Hub[M]) Unsubscribe(s *Subscription[M]) {
 // happen under the lock so that every subscriber sees the same order.
 func (h *Hub[M]) Broadcast(msg M) {
 	h.broadcasts.Add(1)
-	var dropped int
 	h.mu.Lock()
-	for s := range h.subs {
+	dropped := h.sendLocked(h.subs, msg)
+	h.mu.Unlock()
+	h.logDrops(dropped)
+}
+
+// SendTo queues msg for owner's subscribers only, as Broadcast does for all.
+func (h *Hub[M]) SendTo(owner string, msg M) {
+	h.mu.Lock()
+	dropped := h.sendLocked(h.owners[owner], msg)
+	h.mu.Unlock()
+	h.logDrops(dropped)
+}
+
+// sendLocked queues msg for subs, dropping those whose queue is full, and
+// returns how many it dropped; h.mu must be held.
+func (h *Hub[M]) sendLocked(subs map[*Subscription[M]]struct{}, msg M) (dropped int) {
+	for s := range subs {
 		select {
 		case s.msgs <- msg:
 		default:
@@ -107,9 +136,12 @@ func (h *Hub[M]) Broadcast(msg M) {
 			dropped++
 		}
 	}
-	h.mu.Unlock()
-	if dropped > 0 {
-		h.log.Warn("realtime: dropped slow consumers", "count", dropped)
+	return dropped
+}
+
+func (h *Hub[M]) logDrops(n int) {
+	if n > 0 {
+		h.log.Warn("realtime: dropped slow consumers", "count", n)
 	}
 }
 
@@ -119,6 +151,11 @@ func (h *Hub[M]) endLocked(s *Subscription[M], reason error) {
 		return // already ended: the first reason stands
 	}
 	delete(h.subs, s)
+	if owned := h.owners[s.owner]; owned != nil {
+		if delete(owned, s); len(owned) == 0 {
+			delete(h.owners, s.owner)
+		}
+	}
 	h.subscribers.Add(-1)
 	s.err = reason
 	close(s.done)

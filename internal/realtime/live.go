@@ -45,6 +45,7 @@ type Options struct {
 	MaxPerOwner   int
 	Watch         func(r *http.Request, end func()) (stop func())
 	HTTPS         bool
+	Presence      Presence // hears which owners have sockets here; see HandlerOptions
 	SnapshotEvery time.Duration
 	// SnapshotFreshness bounds the age of the cached snapshot a new client
 	// gets (default 5 s): the cache is rebuilt this often between broadcasts.
@@ -143,8 +144,20 @@ func New(opts Options) *Live {
 		MaxPerOwner:    opts.MaxPerOwner,
 		Watch:          opts.Watch,
 		HTTPS:          opts.HTTPS,
+		Presence:       opts.Presence,
 	})
 	return l
+}
+
+// SendTo sends msg, a JSON object, to every socket of owner on this
+// instance (and to no one else), framed once for all of them.
+func (l *Live) SendTo(owner string, msg []byte) {
+	fr, err := prepare(msg)
+	if err != nil {
+		l.log.Error("realtime: prepare message", "err", err)
+		return
+	}
+	l.hub.SendTo(owner, fr)
 }
 
 // Run tails the stream and builds snapshots until ctx ends; it retries

@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/beatsbyredis/beats/internal/purchases"
-	"github.com/beatsbyredis/beats/internal/retry"
+	"github.com/beatsbyredis/beats/internal/streamtail"
 )
 
 // broadcaster is what the tailer and the snapshotter publish to; *Hub is one.
@@ -39,64 +39,21 @@ type tailer struct {
 	errs    atomic.Uint64 // failed Redis calls, each retried
 }
 
-// run tails the stream until ctx ends. It remembers the last id it has seen,
-// so after a Redis hiccup it resumes exactly where it stopped: nothing is
-// skipped and nothing is sent twice.
+// run tails the stream until ctx ends. Its reader remembers the last id it
+// has seen, so after a Redis hiccup it resumes exactly where it stopped:
+// nothing is skipped and nothing is sent twice.
 func (t *tailer) run(ctx context.Context) error {
-	backoff := retry.NewBackoff(100*time.Millisecond, 5*time.Second)
-	lastID := ""
 	var lastBroadcast time.Time
-	for ctx.Err() == nil {
-		t.pacer.hold(ctx, lastBroadcast)
-		if lastID == "" {
-			id, err := t.startID(ctx)
-			if err != nil {
-				t.failed(ctx, err)
-				_ = backoff.Wait(ctx)
-				continue
-			}
-			lastID = id
-			t.ready()
-		}
-		streams, err := t.rdb.XRead(ctx, &redis.XReadArgs{
-			Streams: []string{t.stream, lastID},
-			Count:   t.count,
-			Block:   t.block,
-		}).Result()
-		if errors.Is(err, redis.Nil) {
-			backoff.Reset() // BLOCK timed out with nothing new
-			continue
-		}
-		if err != nil {
-			t.failed(ctx, fmt.Errorf("realtime: XREAD %s from %s: %w", t.stream, lastID, err))
-			_ = backoff.Wait(ctx)
-			continue
-		}
-		backoff.Reset()
-		for _, s := range streams {
-			if len(s.Messages) == 0 {
-				continue
-			}
-			lastID = s.Messages[len(s.Messages)-1].ID
-			t.publish(ctx, s.Messages)
+	streamtail.New(t.rdb, t.stream, t.count, t.block).Run(ctx, streamtail.Loop{
+		Hold:    func(ctx context.Context) { t.pacer.hold(ctx, lastBroadcast) },
+		Started: t.ready,
+		Entries: func(ctx context.Context, msgs []redis.XMessage) {
+			t.publish(ctx, msgs)
 			lastBroadcast = time.Now()
-		}
-	}
+		},
+		Failed: func(ctx context.Context, err error) { t.failed(ctx, fmt.Errorf("realtime: %w", err)) },
+	})
 	return nil
-}
-
-// startID is the id of the newest entry, or 0-0 for an empty stream. It is
-// what "$" means, pinned down once: a "$" repeated after an error would skip
-// whatever arrived while Redis was unreachable.
-func (t *tailer) startID(ctx context.Context) (string, error) {
-	last, err := t.rdb.XRevRangeN(ctx, t.stream, "+", "-", 1).Result()
-	if err != nil {
-		return "", fmt.Errorf("realtime: XREVRANGE %s: %w", t.stream, err)
-	}
-	if len(last) == 0 {
-		return "0-0", nil
-	}
-	return last[0].ID, nil
 }
 
 // publish broadcasts one batch as {"purchases":[...]}, newest first.

@@ -65,6 +65,16 @@ type HandlerOptions struct {
 	// so its own origin is https://host. Without it, and without TLS on the
 	// connection, it is http://host.
 	HTTPS bool
+	// Presence, when set, hears of each owner's first socket opening and
+	// last one closing here, so that it knows whom to SendTo (the
+	// watchlist's deliverer). It must not block. Optional; needs Owner.
+	Presence Presence
+}
+
+// Presence is told which owners have sockets on this instance.
+type Presence interface {
+	Join(owner string)  // a socket of owner opened
+	Leave(owner string) // a socket of owner closed
 }
 
 // HandlerStats are the handler's counters.
@@ -200,7 +210,7 @@ func orDefault[T int | time.Duration](v, def T) T {
 // the middleware, and the request are freed while the socket lives on.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	owner := ""
-	if h.opts.Owner != nil && h.opts.MaxPerOwner > 0 {
+	if h.opts.Owner != nil {
 		owner = h.opts.Owner(r)
 	}
 	switch h.enter(owner) {
@@ -229,8 +239,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// Subscribe before reading the welcome messages: a snapshot broadcast in
 	// between then arrives through the queue instead of being missed.
-	sub := h.opts.Hub.Subscribe(h.opts.QueueSize)
+	sub := h.opts.Hub.SubscribeOwner(owner, h.opts.QueueSize)
 	ended, stopWatch := h.watch(r)
+	if h.opts.Presence != nil && owner != "" {
+		h.opts.Presence.Join(owner)
+	}
 	remote := r.RemoteAddr
 	// The request's context must not be used after a hijack; the client
 	// lives on its own, ended by the peer, a failure or Shutdown.
@@ -239,6 +252,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer h.clients.Add(-1)
 		defer h.opts.Hub.Unsubscribe(sub)
 		defer stopWatch()
+		if h.opts.Presence != nil && owner != "" {
+			defer h.opts.Presence.Leave(owner)
+		}
 		reason := h.serve(conn, sub, ended)
 		h.log.Debug("realtime: client gone", "remote", remote, "reason", reason)
 	}()
@@ -270,7 +286,7 @@ func (h *Handler) enter(owner string) error {
 	if h.shutting {
 		return errShuttingDown
 	}
-	if owner != "" {
+	if owner != "" && h.opts.MaxPerOwner > 0 {
 		if h.owned[owner] >= h.opts.MaxPerOwner {
 			return errTooManySockets
 		}
@@ -282,7 +298,7 @@ func (h *Handler) enter(owner string) error {
 
 // leave undoes enter when the client is gone.
 func (h *Handler) leave(owner string) {
-	if owner != "" {
+	if owner != "" && h.opts.MaxPerOwner > 0 {
 		h.mu.Lock()
 		if h.owned[owner]--; h.owned[owner] <= 0 {
 			delete(h.owned, owner)

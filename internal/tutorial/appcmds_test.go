@@ -105,7 +105,7 @@ func TestConsumersPerInstance(t *testing.T) {
 }
 
 // keyFiles declare the app's Redis key names as string constants.
-var keyFiles = []string{"../purchases/keys.go", "../accounts/keys.go"}
+var keyFiles = []string{"../purchases/keys.go", "../accounts/keys.go", "../watchlist/keys.go"}
 
 func TestKeysAreExplained(t *testing.T) {
 	_, pages := loadTutorial(t)

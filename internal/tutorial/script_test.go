@@ -187,8 +187,8 @@ func saveScriptArgs(t *testing.T, p purchases.Purchase, entryID string) ([]strin
 	defer rdb.Close()
 	rdb.AddHook(rec)
 	pipe := rdb.Pipeline()
-	if _, err := purchases.NewSaver(rdb, retention).QueueFromStream(t.Context(), pipe, p, purchases.ConsumerGroup, entryID); err != nil {
-		t.Fatal(err)
+	if _, errs, err := purchases.NewSaver(rdb, retention).QueueBatch(t.Context(), pipe, []purchases.Purchase{p}, purchases.ConsumerGroup, []string{entryID}); err != nil || errs[0] != nil {
+		t.Fatal(err, errs[0])
 	}
 	_, _ = pipe.Exec(t.Context())
 	if len(rec.cmds) != 1 || !strings.EqualFold(rec.cmds[0][0], "evalsha") {

@@ -21,8 +21,9 @@
 //     holds exactly the commands the save script sends, with their
 //     arguments (recorded by running the script), in order.
 //   - TestKeysAreExplained: every key name the app declares (in
-//     internal/purchases/keys.go, internal/accounts/keys.go and
-//     ingest.LeaseKey) appears on the overview page, so a rename fails here.
+//     internal/purchases/keys.go, internal/accounts/keys.go,
+//     internal/watchlist/keys.go and ingest.LeaseKey) appears on the
+//     overview page, so a rename fails here.
 //   - TestEveryPageRunsAlone: for each page, and for each feed a reader's
 //     app may run (the recorded feed, the synthetic one), starts the app on
 //     an empty Redis Stack, lets it store its first purchases, then does

@@ -31,6 +31,7 @@ export function backoffDelay(n, random = Math.random) {
 /**
  * handlers: {
  *   onPurchases(list), onMinute({topSellers, purchaseHistory}), onFeed(feed),
+ *   onWatchMatches(list) — this user's watchlist matches,
  *   onReconnect() — once the socket is open again after a drop or a failed
  *                   first attempt (the page re-fetches what it missed),
  *   onUnauthorized() — close code 1008,
@@ -79,6 +80,7 @@ export function useLiveSocket(handlers = {}) {
       call('onMinute', { topSellers: msg.topSellers, purchaseHistory: msg.purchaseHistory })
     }
     if (msg.feed && typeof msg.feed === 'object') call('onFeed', msg.feed)
+    if (Array.isArray(msg.watchMatches)) call('onWatchMatches', msg.watchMatches)
   }
 
   function clearTimers() {
