@@ -6,7 +6,10 @@
 // one {"purchases":[...]} message, handed to a Hub that fans it out to the
 // instance's connected clients. Once a minute a snapshot of the charts
 // ({"topSellers":..., "purchaseHistory":...}) is built once and broadcast the
-// same way; a client that connects gets the latest snapshot at once.
+// same way; a client that connects gets the latest snapshot at once, or,
+// when purchases were relayed since it was built, one built then and shared
+// with the clients that connect meanwhile: never older than the charts its
+// page may have just read over REST.
 //
 // Each message is framed once for all clients (a prepared message) and
 // written to every socket by that client's own write loop. With thousands of

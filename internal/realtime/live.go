@@ -47,9 +47,6 @@ type Options struct {
 	HTTPS         bool
 	Presence      Presence // hears which owners have sockets here; see HandlerOptions
 	SnapshotEvery time.Duration
-	// SnapshotFreshness bounds the age of the cached snapshot a new client
-	// gets (default 5 s): the cache is rebuilt this often between broadcasts.
-	SnapshotFreshness time.Duration
 	// FeedEvery is how often Feed is read (default 2 s); a change is
 	// broadcast at once.
 	FeedEvery time.Duration
@@ -115,13 +112,7 @@ func New(opts Options) *Live {
 		pacer:  &pacer{backlog: l.hub.Backlog, minGap: minGap, maxHold: maxHold},
 	}
 	if opts.Snapshots != nil {
-		l.snaps = &snapshotter{
-			src:   opts.Snapshots,
-			hub:   l.hub,
-			every: orDefault(opts.SnapshotEvery, DefaultSnapshotEvery),
-			fresh: orDefault(opts.SnapshotFreshness, defaultSnapshotFreshness),
-			log:   log,
-		}
+		l.snaps = newSnapshotter(opts.Snapshots, l.hub, orDefault(opts.SnapshotEvery, DefaultSnapshotEvery), l.tail, l.ready, log)
 	}
 	if opts.Feed != nil {
 		l.feed = &feedWatcher{
@@ -216,9 +207,9 @@ func (l *Live) Stats() Stats {
 	return s
 }
 
-// welcome is what a new client gets first: the feed's status, then the
-// latest snapshot, so its charts are filled without waiting for the next
-// minute.
+// welcome is what a new client gets first: the feed's status, then a
+// snapshot at least as new as the charts its page may have just read over
+// REST, so its charts are filled without waiting for the next minute.
 func (l *Live) welcome() []*websocket.PreparedMessage {
 	var msgs []*websocket.PreparedMessage
 	if l.feed != nil {
@@ -227,7 +218,9 @@ func (l *Live) welcome() []*websocket.PreparedMessage {
 		}
 	}
 	if l.snaps != nil {
-		if snap := l.snaps.cached(); snap != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), newClientWait)
+		defer cancel()
+		if snap := l.snaps.forNewClient(ctx); snap != nil {
 			msgs = append(msgs, snap)
 		}
 	}
