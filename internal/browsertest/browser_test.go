@@ -3,7 +3,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
-	"slices"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -93,16 +93,43 @@ type consoleLog struct {
 	mu       sync.Mutex
 	errors   []string
 	warnings []string
-	expected []string // parts of errors a test causes on purpose (see expect)
+	expected map[*regexp.Regexp]bool // errors a test causes on purpose (see expect)
 }
 
-// expect makes errors that contain any of parts not count: a test that has
-// the server refuse a request on purpose (a 400 for a bad password) gets the
-// browser's "failed to load" for it.
-func (c *consoleLog) expect(parts ...string) {
+// expect makes errors that match any of patterns (regular expressions) not
+// count, from now until done is called, or to the end of the test: a test
+// that has the server refuse a request on purpose (a 400 for a bad
+// password) gets the browser's "failed to load" for it, and one that stops
+// the server gets its refused connections.
+func (c *consoleLog) expect(patterns ...string) (done func()) {
+	res := make([]*regexp.Regexp, len(patterns))
+	for i, p := range patterns {
+		res[i] = regexp.MustCompile(p)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.expected = append(c.expected, parts...)
+	if c.expected == nil {
+		c.expected = make(map[*regexp.Regexp]bool)
+	}
+	for _, re := range res {
+		c.expected[re] = true
+	}
+	return func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, re := range res {
+			delete(c.expected, re)
+		}
+	}
+}
+
+func (c *consoleLog) isExpected(msg string) bool {
+	for re := range c.expected {
+		if re.MatchString(msg) {
+			return true
+		}
+	}
+	return false
 }
 
 // record runs in the tab's event loop: it must return fast and send no
@@ -146,7 +173,7 @@ func (c *consoleLog) record(ev any) {
 	defer c.mu.Unlock()
 	if warning {
 		c.warnings = append(c.warnings, msg)
-	} else if !slices.ContainsFunc(c.expected, func(p string) bool { return strings.Contains(msg, p) }) {
+	} else if !c.isExpected(msg) {
 		c.errors = append(c.errors, msg)
 	}
 }

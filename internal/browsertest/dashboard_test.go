@@ -121,15 +121,9 @@ type step struct {
 }
 
 // runSteps runs each step in turn with stepTimeout, in one tab, and stops at
-// the first that fails or after which the page has logged an error.
+// the first that fails or after which the page has logged an error (one the
+// test expects, b.console.expect, does not count).
 func runSteps(t *testing.T, b *browser, steps []step) {
-	t.Helper()
-	runStepsAllowing(t, b, steps, nil)
-}
-
-// runStepsAllowing is runSteps where allowed, when not nil, may excuse the
-// i-th error the page logged (an outage's refused connections).
-func runStepsAllowing(t *testing.T, b *browser, steps []step, allowed func(i int, msg string) bool) {
 	t.Helper()
 	for _, s := range steps {
 		ok := t.Run(s.name, func(t *testing.T) {
@@ -138,13 +132,7 @@ func runStepsAllowing(t *testing.T, b *browser, steps []step, allowed func(i int
 			if err := s.run(ctx); err != nil {
 				t.Fatalf("%v\npage: %s\nconsole errors: %q", err, pageState(b.ctx), b.console.Errors())
 			}
-			var errs []string
-			for i, e := range b.console.Errors() {
-				if allowed == nil || !allowed(i, e) {
-					errs = append(errs, e)
-				}
-			}
-			if len(errs) > 0 {
+			if errs := b.console.Errors(); len(errs) > 0 {
 				t.Fatalf("the page logged errors:\n  %s\npage: %s", strings.Join(errs, "\n  "), pageState(b.ctx))
 			}
 		})
