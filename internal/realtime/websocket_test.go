@@ -31,12 +31,16 @@ func TestSavedPurchaseReachesClientWithinASecond(t *testing.T) {
 
 // TestSlowClientIsDroppedFastClientIsNot: a client that stops reading fills
 // its socket, then its queue, and is closed with 1013; a reading client on
-// the same server gets every purchase within a second throughout.
+// the same server gets every purchase throughout. A server that waited for
+// the slow client would hold each purchase for the write timeout, a minute
+// here: far longer than the fast client's wait, which is generous so that a
+// busy machine does not fail the test.
 func TestSlowClientIsDroppedFastClientIsNot(t *testing.T) {
 	rdb := redistest.New(t)
 	unstarted := httptest.NewUnstartedServer(nil)
 	unstarted.Listener = smallBuffers{unstarted.Listener}
-	live, srv := startLiveOn(t, Options{Redis: rdb, QueueSize: 4}, unstarted)
+	const writeTimeout, fastWait = time.Minute, 10 * time.Second
+	live, srv := startLiveOn(t, Options{Redis: rdb, QueueSize: 4, WriteTimeout: writeTimeout}, unstarted)
 	fast := dial(t, srv, nil)
 	slow := dial(t, srv, &websocket.DialOptions{HTTPClient: smallReadBufferClient()})
 	testwait.Until(t, 5*time.Second, "two clients", func() bool { return live.Stats().Clients == 2 })
@@ -51,13 +55,9 @@ func TestSlowClientIsDroppedFastClientIsNot(t *testing.T) {
 		}
 		sent++
 		xadd(t, rdb, testPurchase(sent, "Artist", pad))
-		start := time.Now()
-		got := readPurchases(t, fast, time.Second)
+		got := readPurchases(t, fast, fastWait)
 		if len(got) != 1 || got[0].ID != testPurchase(sent, "", 0).ID {
 			t.Fatalf("fast client got %v, want [%s]", ids(got), testPurchase(sent, "", 0).ID)
-		}
-		if d := time.Since(start); d > time.Second {
-			t.Fatalf("purchase %d took %v", sent, d)
 		}
 		if live.Stats().SlowConsumers > 0 {
 			after++
