@@ -37,7 +37,7 @@ func TestConsoleLogCatchesErrors(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(page.URL)); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"browser network error: boom", "Error: bang", "404"}
+	want := []string{"console.error: boom", "Error: bang", "404"}
 	testwait.UntilSeen(t, stepTimeout, fmt.Sprintf("the console log to have %q", want), func() (bool, string) {
 		all := strings.Join(b.console.Errors(), "\n")
 		for _, w := range want {
