@@ -4,7 +4,6 @@ import RegisterPage from './pages/RegisterPage.vue'
 import DashboardPage from './pages/DashboardPage.vue'
 import AccountPage from './pages/AccountPage.vue'
 import { useSession } from './composables/useSession.js'
-import { preloadCharts } from './lib/lazyChart.js'
 
 const routes = [
   { path: '/', name: 'dashboard', component: DashboardPage, meta: { requiresAuth: true, title: 'Dashboard' } },
@@ -21,9 +20,6 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (!to.meta.requiresAuth) return true
-  // The dashboard's chart code is its largest part: fetch it while the
-  // session is checked rather than once the page has mounted.
-  if (to.name === 'dashboard') preloadCharts()
   const session = useSession()
   if (session.state.user) return true
   try {
