@@ -118,16 +118,20 @@ export function timeZoneLabel(ms = Date.now()) {
   return parts.find((p) => p.type === 'timeZoneName')?.value || 'local time'
 }
 
+// Made once: toLocaleString with options builds a formatter on every call,
+// which each live row's title did every second.
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+})
+
 export function formatDateTime(ms) {
   if (!ms) return ''
-  return new Date(ms).toLocaleString(undefined, {
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  })
+  return dateTime.format(ms)
 }
 
 /** Title of what was bought: "Album Title" for tracks/merch, or the description. */
