@@ -20,4 +20,12 @@ setUnauthorizedHandler(() => {
 // Light or dark before the first paint.
 applyTheme()
 
-createApp(App).use(router).mount('#app')
+// Mounted once the first route is resolved (the session checked): until
+// then index.html's shell stays painted rather than an empty page.
+const app = createApp(App).use(router)
+router
+  .isReady()
+  .catch(() => {
+    // A failed first navigation still shows the app (it says what failed).
+  })
+  .then(() => app.mount('#app'))
