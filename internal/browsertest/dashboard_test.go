@@ -191,9 +191,15 @@ func chartsDrawn(ctx context.Context) error {
 }
 
 // mapShaded waits until a country with purchases is filled differently from
-// a country without any.
+// a country without any. The map's shapes load once it is near the screen:
+// until they have, it is scrolled to, as a reader would.
 func mapShaded(ctx context.Context) error {
 	code, err := waitJS[string](ctx, "a shaded country on the map", `(() => {
+		const map = document.querySelector('[data-testid="world-map"]');
+		if (map && !map.querySelector('svg')) {
+			map.scrollIntoView({ block: 'nearest' });
+			return '';
+		}
 		const shapes = [...document.querySelectorAll('[data-testid="map-country"]')];
 		const none = shapes.find((p) => +p.dataset.purchases === 0);
 		if (!none || !(+document.querySelector('[data-testid="world-map"]')?.dataset.total > 0)) return '';

@@ -12,6 +12,8 @@ let chunk = null
 // after a failure).
 function loadChartCode() {
   chunk ??= afterPaint()
+    .then(() => import('./echartsCore.js'))
+    .then(nextTask)
     .then(() => import('./echarts.js'))
     .catch((err) => {
       chunk = null
