@@ -7,6 +7,8 @@ import { router } from './router.js'
 import { setUnauthorizedHandler } from './composables/useApi.js'
 import { useSession } from './composables/useSession.js'
 import { applyTheme } from './lib/theme.js'
+import { primeRangeData } from './composables/useRangeData.js'
+import { parseRange } from './lib/range.js'
 
 const session = useSession()
 
@@ -19,6 +21,11 @@ setUnauthorizedHandler(() => {
 
 // Light or dark before the first paint.
 applyTheme()
+
+// The server sends / only with a login (else it redirects to /login): the
+// dashboard's first reads start now, alongside the session check, rather
+// than after it and the app's first render.
+if (location.pathname === '/') primeRangeData(parseRange(Object.fromEntries(new URLSearchParams(location.search))))
 
 // Mounted once the first route is resolved (the session checked): until
 // then index.html's shell stays painted rather than an empty page.
