@@ -24,8 +24,21 @@ applyTheme()
 
 // The server sends / only with a login (else it redirects to /login): the
 // dashboard's first reads start now, alongside the session check, rather
-// than after it and the app's first render.
-if (location.pathname === '/') primeRangeData(parseRange(Object.fromEntries(new URLSearchParams(location.search))))
+// than after it and the app's first render; in a task of their own, as
+// starting five fetches is not free on a slow phone. The app waits for the
+// headline numbers (a second at most), so that its first screen has them
+// rather than dashes replaced a moment later.
+const FIRST_READS_WAIT_MS = 1000
+function primeDashboard() {
+  if (location.pathname !== '/') return Promise.resolve()
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      primeRangeData(parseRange(Object.fromEntries(new URLSearchParams(location.search)))).then(resolve)
+      setTimeout(resolve, FIRST_READS_WAIT_MS)
+    })
+  })
+}
+const firstReads = primeDashboard()
 
 // Mounted once the first route is resolved (the session checked): until
 // then index.html's shell stays painted rather than an empty page.
@@ -35,4 +48,5 @@ router
   .catch(() => {
     // A failed first navigation still shows the app (it says what failed).
   })
+  .then(() => firstReads)
   .then(() => app.mount('#app'))

@@ -37,21 +37,34 @@ function firstReads(r) {
 // the clock has since passed the end of its step: the reads are under way.
 let primed = null
 const PRIMED_FOR_MS = 5_000
+let loaded = false // a dashboard has read its range: too late to prime
 
 /**
  * Starts the first reads of a parsed range now (useApi's prime), for the
  * dashboard that is about to mount: they then wait for the script alone,
- * not for the session check and the app's first render as well.
+ * not for the session check and the app's first render as well. Resolves
+ * once the headline numbers have come (or failed).
  */
 export function primeRangeData(range) {
+  if (loaded) return Promise.resolve()
   const r = resolveRange(range, Date.now())
   primed = { range, r, at: Date.now() }
-  prime(() => Object.values(firstReads(r)))
+  let summary
+  prime(() => {
+    const reads = firstReads(r)
+    summary = reads.summary
+    return Object.values(reads)
+  })
+  return summary.then(
+    () => {},
+    () => {},
+  )
 }
 
 function resolveFirst(range) {
   const p = primed
   primed = null
+  loaded = true
   if (p && sameRange(p.range, range) && Date.now() - p.at < PRIMED_FOR_MS) return p.r
   return resolveRange(range, Date.now())
 }
