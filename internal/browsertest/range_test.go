@@ -82,8 +82,10 @@ func TestRanges(t *testing.T) {
 			if err := dragOnHistory(ctx, older-3*3_600_000, older+3*3_600_000); err != nil {
 				return err
 			}
+			// Trending is read after the other panels (until then it shows
+			// the week's window): a span of six hours or so trends on 6h.
 			fixed, err := waitPanels(ctx, "the dragged span's panels", func(p panels) bool {
-				return p.Kind == "fixed" && p.loaded(replayPurchases)
+				return p.Kind == "fixed" && p.loaded(replayPurchases) && p.Trend == "6h"
 			})
 			if err != nil {
 				return err
