@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,23 +82,10 @@ func listed(c []string, filter []string) bool {
 		key = c[1]
 	}
 	hasPrefix := func(prefixes []string) bool {
-		for _, p := range prefixes {
-			if strings.HasPrefix(key, p) {
-				return true
-			}
-		}
-		return false
+		return slices.ContainsFunc(prefixes, func(p string) bool { return strings.HasPrefix(key, p) })
 	}
-	return (len(names) == 0 || slicesContainsFold(names, c[0])) && (len(only) == 0 || hasPrefix(only)) && !hasPrefix(not)
-}
-
-func slicesContainsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
+	named := slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, c[0]) })
+	return (len(names) == 0 || named) && (len(only) == 0 || hasPrefix(only)) && !hasPrefix(not)
 }
 
 // recorderLua wraps a script so that it answers with the commands it sent.
