@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatClock, purchaseLink, timeZoneLabel } from '../src/lib/format.js'
+import { formatClock, formatCount, formatDay, purchaseLink, timeZoneLabel } from '../src/lib/format.js'
 
 // process.env.TZ is set by the npm script, so these are stable.
 test('one 24-hour clock format', () => {
@@ -10,6 +10,19 @@ test('one 24-hour clock format', () => {
   assert.equal(formatClock(Date.UTC(2026, 0, 2, 0, 7)), '00:07')
   assert.equal(formatClock(0), '')
   assert.equal(formatClock(Number.NaN), '')
+})
+
+test('a day as the charts and the range label say it', () => {
+  assert.match(formatDay(Date.UTC(2026, 11, 6, 23, 59)), /6/)
+  assert.notEqual(formatDay(Date.UTC(2026, 11, 6)), formatDay(Date.UTC(2026, 11, 7)))
+})
+
+test('counts in figures with separators, a dash for no number', () => {
+  assert.equal(formatCount(1204), '1,204')
+  assert.equal(formatCount('7'), '7')
+  assert.equal(formatCount(0), '0')
+  assert.equal(formatCount(undefined), '—')
+  assert.equal(formatCount(Number.NaN), '—')
 })
 
 test('the time zone is named', () => {

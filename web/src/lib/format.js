@@ -13,6 +13,12 @@ export function formatUsd(value) {
   return Number.isFinite(n) ? usdFormatter.format(n) : '—'
 }
 
+/** 1204 → "1,204"; anything that is not a finite number → "—". */
+export function formatCount(value) {
+  const n = Number(value)
+  return Number.isFinite(n) ? n.toLocaleString('en-US') : '—'
+}
+
 const ITEM_TYPES = {
   a: 'Album',
   t: 'Track',
@@ -110,6 +116,13 @@ const clockSeconds = new Intl.DateTimeFormat(undefined, {
 export function formatClock(ms, { seconds = false } = {}) {
   if (!Number.isFinite(ms) || ms <= 0) return ''
   return (seconds ? clockSeconds : clock).format(ms)
+}
+
+const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
+
+/** "Dec 6", in the viewer's time zone. */
+export function formatDay(ms) {
+  return day.format(ms)
 }
 
 /** The viewer's time zone as the clock shows it: "UTC", "GMT+2", "CET". */

@@ -4,6 +4,7 @@
 // (ISO 8601 with a zone, or epoch milliseconds) is a fixed span, such as one
 // dragged on the sales chart; `range` then names the window "Back to live"
 // returns to. Pure functions, tested in web/test/range.test.js.
+import { formatClock, formatDay } from './format.js'
 
 export const MINUTE_MS = 60_000
 const HOUR_MS = 60 * MINUTE_MS
@@ -100,8 +101,8 @@ export function sameRange(a, b) {
 }
 
 // Bucket widths the sales chart chooses from, and the most buckets it draws.
-export const BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MINUTE_MS)
-export const MAX_BUCKETS = 180
+const BUCKETS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MINUTE_MS)
+const MAX_BUCKETS = 180
 
 /** The narrowest bucket that draws span in at most MAX_BUCKETS points. */
 export function chooseBucket(span) {
@@ -144,15 +145,10 @@ export function trendWindow(span) {
   return '24h'
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' })
-const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-
 /** "Dec 6, 14:05–15:30", or "Dec 6 14:05 – Dec 8 09:00" across days (viewer's zone). */
-export function formatSpan(from, to) {
-  const a = new Date(from)
-  const b = new Date(to)
-  if (a.toDateString() === b.toDateString()) return `${dayFormat.format(a)}, ${clockFormat.format(a)}–${clockFormat.format(b)}`
-  return `${dayFormat.format(a)} ${clockFormat.format(a)} – ${dayFormat.format(b)} ${clockFormat.format(b)}`
+function formatSpan(from, to) {
+  if (new Date(from).toDateString() === new Date(to).toDateString()) return `${formatDay(from)}, ${formatClock(from)}–${formatClock(to)}`
+  return `${formatDay(from)} ${formatClock(from)} – ${formatDay(to)} ${formatClock(to)}`
 }
 
 /** The range in words, to follow "in": "the last hour", "Dec 6, 14:05–15:30". */
