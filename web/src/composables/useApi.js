@@ -205,12 +205,8 @@ export const api = {
  * or of a search term, or both, as CSV (GET /purchases/export streams it).
  */
 export function exportUrl({ from, to, term } = {}) {
-  const params = new URLSearchParams()
-  if (Number.isFinite(from)) params.set('from', String(from))
-  if (Number.isFinite(to)) params.set('to', String(to))
-  if (term) params.set('term', term)
-  const qs = params.toString()
-  return qs ? `/purchases/export?${qs}` : '/purchases/export'
+  const finite = (n) => (Number.isFinite(n) ? n : undefined)
+  return withQuery('/purchases/export', { from: finite(from), to: finite(to), term })
 }
 
 export function useApi() {
