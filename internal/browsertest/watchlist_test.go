@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestWatchlistAlert(t *testing.T) {
 				return err
 			}
 			_, err := waitJS[bool](ctx, "the term in the list", `
-				[...document.querySelectorAll('[data-testid="watch-term"]')].some((li) => li.textContent.includes(`+quote(watchedCountry)+`)) &&
+				[...document.querySelectorAll('[data-testid="watch-term"]')].some((li) => li.textContent.includes(`+strconv.Quote(watchedCountry)+`)) &&
 				document.querySelector('[data-testid="watch-input"]').value === ''`)
 			return err
 		}},
@@ -60,7 +61,7 @@ func TestWatchlistAlert(t *testing.T) {
 			}
 			t.Logf("toast: %s", strings.Join(strings.Fields(text), " "))
 			_, err = waitJS[bool](ctx, "the match in the panel", `
-				[...document.querySelectorAll('[data-testid="watch-match"]')].some((m) => m.textContent.includes(`+quote(watchedCountry)+`))`)
+				[...document.querySelectorAll('[data-testid="watch-match"]')].some((m) => m.textContent.includes(`+strconv.Quote(watchedCountry)+`))`)
 			if err != nil {
 				return err
 			}
@@ -100,13 +101,10 @@ func TestWatchlistAlert(t *testing.T) {
 				return err
 			}
 			_, err = waitJS[bool](ctx, artist+" in the watchlist", `
-				[...document.querySelectorAll('[data-testid="watch-term"]')].some((li) => li.textContent.includes(`+quote(artist)+`)) &&
-				[...document.querySelectorAll('[data-testid="watch-button"]')].filter((b) => b.dataset.term === `+quote(artist)+`).every((b) => b.getAttribute('aria-pressed') === 'true')`)
+				[...document.querySelectorAll('[data-testid="watch-term"]')].some((li) => li.textContent.includes(`+strconv.Quote(artist)+`)) &&
+				[...document.querySelectorAll('[data-testid="watch-button"]')].filter((b) => b.dataset.term === `+strconv.Quote(artist)+`).every((b) => b.getAttribute('aria-pressed') === 'true')`)
 			return err
 		}},
 		{"desktop layout", desktop.fits},
 	})
 }
-
-// quote makes s a JavaScript string literal.
-func quote(s string) string { return fmt.Sprintf("%q", s) }
