@@ -20,3 +20,21 @@ func DecodeDocument(raw string) (Purchase, error) {
 	p.restore()
 	return p, nil
 }
+
+// DecodePathAnswer reads what JSON.GET, or one key of JSON.MGET, answers
+// for a purchase at the path "$": an array holding its document. found is
+// false when the key does not exist ("", or an empty array).
+func DecodePathAnswer(raw string) (p Purchase, found bool, err error) {
+	if raw == "" {
+		return Purchase{}, false, nil
+	}
+	var matches []json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &matches); err != nil {
+		return Purchase{}, false, err
+	}
+	if len(matches) == 0 {
+		return Purchase{}, false, nil
+	}
+	p, err = DecodeDocument(string(matches[0]))
+	return p, err == nil, err
+}

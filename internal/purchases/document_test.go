@@ -169,3 +169,24 @@ func TestWholeDocumentsStillRead(t *testing.T) {
 		t.Fatalf("DecodeDocument(%s) = %+v, %v; want %+v", whole, got, err, p)
 	}
 }
+
+// TestDecodePathAnswer: JSON.GET's and JSON.MGET's answers at "$" hold the
+// document in an array; a missing key answers nothing or an empty array.
+func TestDecodePathAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		raw          string
+		found, fails bool
+		artist       string
+	}{
+		{raw: ""},
+		{raw: "[]"},
+		{raw: `[{"artist_name":"Gore","item_description":"Mean Man's Dream"}]`, found: true, artist: "Gore"},
+		{raw: "not json", fails: true},
+		{raw: `[42]`, fails: true},
+	} {
+		p, found, err := DecodePathAnswer(tt.raw)
+		if found != tt.found || (err != nil) != tt.fails || p.ArtistName != tt.artist {
+			t.Errorf("DecodePathAnswer(%q) = %q, %v, %v; want %q, %v, failing %v", tt.raw, p.ArtistName, found, err, tt.artist, tt.found, tt.fails)
+		}
+	}
+}

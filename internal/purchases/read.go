@@ -2,7 +2,6 @@ package purchases
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -47,18 +46,12 @@ func (r *Reader) Get(ctx context.Context, id string) (Purchase, error) {
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return Purchase{}, fmt.Errorf("purchases: JSON.GET %s: %w", id, err)
 	}
-	var found []json.RawMessage // "$" answers an array of matches
-	if raw != "" {
-		if err := json.Unmarshal([]byte(raw), &found); err != nil {
-			return Purchase{}, fmt.Errorf("purchases: decode %s: %w", id, err)
-		}
-	}
-	if len(found) == 0 {
-		return Purchase{}, fmt.Errorf("purchases: %s: %w", id, ErrNotFound)
-	}
-	p, err := DecodeDocument(string(found[0]))
+	p, found, err := DecodePathAnswer(raw)
 	if err != nil {
 		return Purchase{}, fmt.Errorf("purchases: decode %s: %w", id, err)
+	}
+	if !found {
+		return Purchase{}, fmt.Errorf("purchases: %s: %w", id, ErrNotFound)
 	}
 	p.ID = id // the document leaves it to the key (see document)
 	return p, nil

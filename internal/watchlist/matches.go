@@ -3,7 +3,6 @@ package watchlist
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -138,13 +137,12 @@ func (s *Service) withPurchases(ctx context.Context, hits []hit, watches []Watch
 	}
 	for i, h := range hits {
 		raw, _ := docs[i].(string)
-		var found []json.RawMessage // "$" answers an array of matches
-		if raw == "" || json.Unmarshal([]byte(raw), &found) != nil || len(found) == 0 {
-			continue
-		}
-		p, err := purchases.DecodeDocument(string(found[0]))
+		p, found, err := purchases.DecodePathAnswer(raw)
 		if err != nil {
 			return nil, fmt.Errorf("watchlist: decode %s: %w", h.purchase, err)
+		}
+		if !found {
+			continue
 		}
 		p.ID = h.purchase
 		out = append(out, Match{ID: h.at.String() + "." + h.termID, WatchID: h.termID, Term: terms[h.termID], At: h.at.ms, Purchase: p})
