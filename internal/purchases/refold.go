@@ -77,7 +77,7 @@ func refoldAll(ctx context.Context, rdb redis.UniversalClient, log *slog.Logger)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("purchases: refold: mark done: %w", err)
 	}
-	if changed > 0 || seen > 0 {
+	if seen > 0 {
 		log.Info("purchases: search text refolded", "fold_version", FoldVersion, "documents", seen,
 			"changed", changed, "took", time.Since(start).Round(time.Millisecond))
 	}

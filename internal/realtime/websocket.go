@@ -65,9 +65,10 @@ type HandlerOptions struct {
 	// so its own origin is https://host. Without it, and without TLS on the
 	// connection, it is http://host.
 	HTTPS bool
-	// Presence, when set, hears of each owner's first socket opening and
-	// last one closing here, so that it knows whom to SendTo (the
-	// watchlist's deliverer). It must not block. Optional; needs Owner.
+	// Presence, when set, hears of each socket of an owner opening and
+	// closing here, so that it knows whom to SendTo (the watchlist's
+	// deliverer, which counts them). It must not block. Optional; needs
+	// Owner.
 	Presence Presence
 }
 
