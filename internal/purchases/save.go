@@ -47,11 +47,13 @@ type BlockArgs struct {
 // matched, so the block writes nothing.
 var noMatch = BlockArgs{Args: []any{0, "", 0, 0, 0}}
 
-// WithMatcher makes s match each new purchase against the users' watched
-// terms: the matches are written in the same atomic step that stores it.
+// WithMatcher returns a Saver like s that matches each new purchase
+// against the users' watched terms: the matches are written in the same
+// atomic step that stores it.
 func (s *Saver) WithMatcher(m Matcher) *Saver {
-	s.matcher = m
-	return s
+	c := *s
+	c.matcher = m
+	return &c
 }
 
 // NewSaver returns a Saver whose documents and series keep retention.
