@@ -136,7 +136,11 @@ func TestTermMatches(t *testing.T) {
 // every set the term may be indexed under, whatever the term and the text.
 func TestAnchorAmongLookups(t *testing.T) {
 	for _, tt := range matchCases {
-		anchorFound(t, tt.term, tt.p)
+		// anchorFound checks a pair that matches; those of the table must
+		// be checked, so the test cannot pass by checking nothing.
+		if checked := anchorFound(t, tt.term, tt.p); checked != tt.match {
+			t.Errorf("%q in %q: checked %v, want %v (the case's match)", tt.term, tt.p.SearchText(), checked, tt.match)
+		}
 	}
 }
 
@@ -150,22 +154,23 @@ func FuzzAnchorAmongLookups(f *testing.F) {
 }
 
 // anchorFound: when raw matches p, one of the sets raw is indexed under is
-// among those p looks in.
-func anchorFound(t *testing.T, raw string, p purchases.Purchase) {
+// among those p looks in. It reports whether it checked that.
+func anchorFound(t *testing.T, raw string, p purchases.Purchase) (checked bool) {
 	term, err := ParseTerm(raw)
 	if err != nil || !term.Matches(p) {
-		return
+		return false
 	}
 	lookups := lookupKeys(strings.Fields(p.SearchText()), purchases.Fold(p.Country))
 	if len(lookups) == maxLookups {
-		return // a text long enough to be cut: only its first words are looked at
+		return false // a text long enough to be cut: only its first words are looked at
 	}
 	for _, key := range term.indexKeys() {
 		if slices.Contains(lookups, key) {
-			return
+			return true
 		}
 	}
 	t.Fatalf("%q matches %q in %q but none of its sets %q is among the lookups %q", raw, p.SearchText(), p.Country, term.indexKeys(), lookups)
+	return true
 }
 
 func TestLookupKeys(t *testing.T) {
