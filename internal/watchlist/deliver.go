@@ -36,9 +36,8 @@ type liveMessage struct {
 // first socket opens (Join), reloaded when a notice on the stream says they
 // changed, in stream order, so a match is judged by the terms of its time.
 type Deliverer struct {
-	rdb   redis.UniversalClient
-	log   *slog.Logger
-	block time.Duration // one XREAD's wait; bounds how long a stop takes
+	rdb redis.UniversalClient
+	log *slog.Logger
 
 	mu       sync.Mutex
 	users    map[string]*present            // users with a socket here
@@ -63,7 +62,7 @@ func NewDeliverer(rdb redis.UniversalClient, log *slog.Logger) *Deliverer {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Deliverer{
-		rdb: rdb, log: log, block: time.Second,
+		rdb: rdb, log: log,
 		users: map[string]*present{}, watchers: map[string]map[string]*present{},
 		ready: make(chan struct{}),
 	}
@@ -71,6 +70,13 @@ func NewDeliverer(rdb redis.UniversalClient, log *slog.Logger) *Deliverer {
 
 // loadTimeout bounds the load of one user's terms.
 const loadTimeout = 5 * time.Second
+
+// How Run reads watch:live: up to tailCount entries a read, each read
+// waiting up to tailBlock, which bounds how long a stop takes.
+const (
+	tailCount = 100
+	tailBlock = time.Second
+)
 
 // Join is told that a socket of user opened here (realtime.Presence). The
 // first one loads the user's terms, in the background.
@@ -156,7 +162,7 @@ func (d *Deliverer) Sent() uint64 { return d.sent.Load() }
 // retrying Redis failures from where it stopped. (The sockets' side is
 // made after the Deliverer, which it tells who is connected.)
 func (d *Deliverer) Run(ctx context.Context, send Sender) error {
-	streamtail.New(d.rdb, LiveStream, 100, d.block).Run(ctx, streamtail.Loop{
+	streamtail.New(d.rdb, LiveStream, tailCount, tailBlock).Run(ctx, streamtail.Loop{
 		Started: func() { d.readyOnce.Do(func() { close(d.ready) }) },
 		Entries: func(ctx context.Context, msgs []redis.XMessage) { d.handle(ctx, msgs, send) },
 		Failed:  func(ctx context.Context, err error) { d.failed(ctx, fmt.Errorf("watchlist: %w", err)) },
