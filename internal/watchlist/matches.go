@@ -50,8 +50,8 @@ type hit struct {
 // merged newest first (ties by term id, descending), at most KeptMatches
 // over all pages. before is the previous page's Next, or "".
 //
-// Each page reads at most PageSize+1 hits of each of the user's terms (at
-// most MaxTerms) and the page's purchases, in two round trips.
+// Each page reads the user's terms, then at most PageSize+1 hits of each
+// (at most MaxTerms terms), then the page's purchases: three round trips.
 func (s *Service) Matches(ctx context.Context, userID, before string) (Page, error) {
 	page := Page{Matches: []Match{}}
 	cur, err := parseCursor(before)
