@@ -85,10 +85,6 @@ func NewReplay(path string, opts ReplayOptions) (*Replay, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	key, err := fileKey(path)
-	if err != nil {
-		return nil, fmt.Errorf("feed: replay: %w", err)
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("feed: replay: %w", err)
@@ -98,10 +94,17 @@ func NewReplay(path string, opts ReplayOptions) (*Replay, error) {
 	if opts.KeepTimes {
 		checkNow = opts.Now()
 	}
-	sales, bad, err := readSales(f, path, opts.Logger, checkNow)
+	// The file is hashed (its position's key) as it is read, in one pass.
+	hash := sha256.New()
+	sales, bad, err := readSales(io.TeeReader(f, hash), path, opts.Logger, checkNow)
 	if err != nil {
 		return nil, fmt.Errorf("feed: replay %s: %w", path, err)
 	}
+	// What the reading left (after a cut-off gzip stream) is hashed too.
+	if _, err := io.Copy(hash, f); err != nil {
+		return nil, fmt.Errorf("feed: replay: hash %s: %w", path, err)
+	}
+	key := hex.EncodeToString(hash.Sum(nil))
 	if len(sales) == 0 {
 		return nil, fmt.Errorf("feed: replay %s: %w: no sales in the file (%d bad lines)", path, ErrNothingToReplay, bad)
 	}
@@ -126,22 +129,8 @@ func NewReplay(path string, opts ReplayOptions) (*Replay, error) {
 var ErrNothingToReplay = errors.New("nothing to replay")
 
 // ReplayKeyPrefix starts the Redis key of a replay's position; the rest is
-// the SHA-256 of the file's content.
+// the hex SHA-256 of the file's content.
 const ReplayKeyPrefix = "feed:replay:"
-
-// fileKey is the hex SHA-256 of the file's content.
-func fileKey(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
 
 // dropExpired leaves out kept times the store would not keep: a purchase
 // older than the retention would show in search and top sellers but in
