@@ -64,8 +64,15 @@ func (s *Server) requirePage(next http.Handler) http.Handler {
 // LoadAndSave (see loadSession), so the handler gets a ResponseWriter scs
 // has not wrapped to hijack; authenticate loads the session from the cookie
 // itself and saves it only when it refreshed the tokens.
+// It also names the request's login (accounts.WithLoginRef), for the
+// socket to be closed when that login ends.
 func (s *Server) requireSocketUser(next http.Handler) http.Handler {
-	return s.requireUser(next)
+	return s.requireUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		sess, _ := accounts.SessionFrom(ctx, s.Sessions)
+		ctx = accounts.WithLoginRef(ctx, accounts.LoginRef{AccountID: sess.Tokens.AccountID, SessionID: accounts.SessionID(s.Sessions.Token(ctx))})
+		next.ServeHTTP(w, r.WithContext(ctx))
+	}))
 }
 
 // authenticate checks the login in the request's session against its
@@ -110,7 +117,5 @@ func (s *Server) authenticate(r *http.Request) (context.Context, accounts.User, 
 			return nil, accounts.User{}, fmt.Errorf("httpapi: save refreshed session: %w", err)
 		}
 	}
-	// For whatever outlives the request (the WebSocket): which login to watch.
-	ctx = accounts.WithLoginRef(ctx, accounts.LoginRef{AccountID: fresh.Tokens.AccountID, SessionID: accounts.SessionID(s.Sessions.Token(ctx))})
 	return accounts.WithUser(ctx, fresh.User), fresh.User, nil
 }
