@@ -78,14 +78,9 @@ func countRecorded(ps []purchases.Purchase, from, to int64) independent {
 
 func getJSON(t *testing.T, client *http.Client, url string, into any) {
 	t.Helper()
-	resp, err := client.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, body)
+	status, body := call(t, client, "GET", url, "")
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, status, body)
 	}
 	if err := json.Unmarshal(body, into); err != nil {
 		t.Fatalf("GET %s: %v: %s", url, err, body)

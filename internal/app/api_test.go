@@ -148,10 +148,7 @@ func wantTopSellers(t *testing.T, body []byte) {
 // WebSocket client on each receives a purchase published after it connected,
 // within a second, exactly once.
 func TestLivePurchasesReachEveryClientOnce(t *testing.T) {
-	srv := redistest.Server(t)
-	rdb := redistest.Connect(t, srv.URL())
-	a := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
-	b := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
+	rdb, a, b := twoInstances(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 

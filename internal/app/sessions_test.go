@@ -3,10 +3,8 @@ package app_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -30,33 +28,30 @@ func signIn(t *testing.T, in *apptest.Instance, path, name string) *http.Client 
 	return client
 }
 
+// twoInstances starts two instances with no feed of their own on one
+// Redis, and returns a client of that Redis and the instances.
+func twoInstances(t *testing.T) (rdb *redis.Client, a, b *apptest.Instance) {
+	t.Helper()
+	srv := redistest.Server(t)
+	rdb = redistest.Connect(t, srv.URL())
+	a = apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
+	b = apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
+	return rdb, a, b
+}
+
 func post(t *testing.T, c *http.Client, url, body string, want int) {
 	t.Helper()
-	resp, err := c.Post(url, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != want {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("POST %s = %d %s; want %d", url, resp.StatusCode, b, want)
+	if status, b := call(t, c, "POST", url, body); status != want {
+		t.Fatalf("POST %s = %d %s; want %d", url, status, b, want)
 	}
 }
 
 // socket opens the live WebSocket on in with c's session.
-func socket(t *testing.T, in *apptest.Instance, c *http.Client, from *apptest.Instance) *websocket.Conn {
+func socket(t *testing.T, in *apptest.Instance, c *http.Client) *websocket.Conn {
 	t.Helper()
-	u, _ := url.Parse(from.URL)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws://"+in.Addr+"/ws", &websocket.DialOptions{
-		HTTPHeader: http.Header{"Cookie": {cookieHeader(c.Jar.Cookies(u))}, "Origin": {in.URL}},
-	})
-	if err != nil {
-		t.Fatalf("dial %s: %v", in.Addr, err)
-	}
-	t.Cleanup(func() { conn.CloseNow() })
-	return conn
+	return dial(ctx, t, in, c)
 }
 
 // closedWithin reads conn until it closes, and checks that it closed with
@@ -102,14 +97,11 @@ func stillOpen(t *testing.T, conn *websocket.Conn, what string) {
 // session's socket on one closes within a second when the session ends on
 // the other (logout, a password change, logout-all), or expires.
 func TestSocketsCloseWhenTheirLoginEnds(t *testing.T) {
-	srv := redistest.Server(t)
-	rdb := redistest.Connect(t, srv.URL())
-	a := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
-	b := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
+	rdb, a, b := twoInstances(t)
 
 	t.Run("logout", func(t *testing.T) {
 		c := login(t, a, "alice")
-		conn := socket(t, b, c, a)
+		conn := socket(t, b, c)
 		post(t, c, a.URL+"/account/logout", `{}`, http.StatusNoContent)
 		closedWithin(t, conn, time.Second, "logout on the other instance")
 	})
@@ -117,7 +109,7 @@ func TestSocketsCloseWhenTheirLoginEnds(t *testing.T) {
 	t.Run("password change", func(t *testing.T) {
 		here := login(t, a, "carol")
 		there := signIn(t, b, "/account/login", "carol")
-		hereConn, thereConn := socket(t, a, here, a), socket(t, b, there, b)
+		hereConn, thereConn := socket(t, a, here), socket(t, b, there)
 		post(t, here, a.URL+"/account/password", `{"current":"correct horse battery","new":"a brand new passphrase"}`, http.StatusOK)
 		closedWithin(t, thereConn, time.Second, "the other session, after a password change")
 		stillOpen(t, hereConn, "the session that changed the password")
@@ -126,7 +118,7 @@ func TestSocketsCloseWhenTheirLoginEnds(t *testing.T) {
 	t.Run("logout everywhere", func(t *testing.T) {
 		here := login(t, a, "dave")
 		there := signIn(t, b, "/account/login", "dave")
-		hereConn, thereConn := socket(t, b, here, a), socket(t, a, there, b)
+		hereConn, thereConn := socket(t, b, here), socket(t, a, there)
 		post(t, here, a.URL+"/account/logout-all", `{"password":"correct horse battery"}`, http.StatusNoContent)
 		closedWithin(t, thereConn, time.Second, "another session, after logout-all")
 		closedWithin(t, hereConn, time.Second, "this session, after logout-all")
@@ -153,7 +145,7 @@ func TestSocketsCloseWhenTheirLoginEnds(t *testing.T) {
 		if err := rdb.Do(t.Context(), "JSON.SET", key, "$.deadline", `"`+deadline+`"`).Err(); err != nil {
 			t.Fatal(err)
 		}
-		conn := socket(t, b, c, a)
+		conn := socket(t, b, c)
 		closedWithin(t, conn, 2500*time.Millisecond, "a socket whose session expires 1.5 s after it opened")
 		if err := rdb.Get(t.Context(), key).Err(); !errors.Is(err, redis.Nil) {
 			t.Fatalf("session document after its deadline: %v; want gone", err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -69,16 +68,6 @@ func addTerm(t *testing.T, c *http.Client, in *apptest.Instance, term string) wa
 		t.Fatalf("POST /watchlist %q = %d %s", term, status, b)
 	}
 	return w
-}
-
-func matchesOf(t *testing.T, c *http.Client, in *apptest.Instance) matchesBody {
-	t.Helper()
-	status, b := call(t, c, "GET", in.URL+"/watchlist/matches", "")
-	var m matchesBody
-	if status != http.StatusOK || json.Unmarshal(b, &m) != nil {
-		t.Fatalf("GET /watchlist/matches = %d %s", status, b)
-	}
-	return m
 }
 
 // TestWatchlistAPI checks each route's answers and limits.
@@ -147,10 +136,7 @@ func TestWatchlistAPI(t *testing.T) {
 // term. Both of alice's sockets get the match within a second of the
 // purchase being stored; bob's gets nothing but the purchase itself.
 func TestWatchAlertsReachEveryWatcherSocketAndNoOneElse(t *testing.T) {
-	srv := redistest.Server(t)
-	rdb := redistest.Connect(t, srv.URL())
-	a := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
-	b := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
+	rdb, a, b := twoInstances(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
@@ -221,11 +207,7 @@ func TestOfflineWatcherFindsMatchesInTheList(t *testing.T) {
 	}
 
 	back := apptest.Start(t, srv.URL(), "--feed", "replay:/dev/null")
-	jar, _ := cookiejar.New(nil)
-	again := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-	if status, b := call(t, again, "POST", back.URL+"/account/login", `{"username":"alice","password":"correct horse battery"}`); status != http.StatusOK {
-		t.Fatalf("login = %d %s", status, b)
-	}
+	again := signIn(t, back, "/account/login", "alice")
 	var all []string
 	perTerm := map[string]int{}
 	for before := ""; ; {
@@ -305,19 +287,24 @@ func countSearch(t *testing.T, rdb *redis.Client, term string) int {
 // welcome snapshot, so that it is subscribed.
 func dialAs(ctx context.Context, t *testing.T, in *apptest.Instance, c *http.Client) *websocket.Conn {
 	t.Helper()
-	// Cookies are not kept apart by port: the session's cookie, valid on
-	// every instance, goes to each.
+	conn := dial(ctx, t, in, c)
+	conn.SetReadLimit(-1)
+	readUntil(ctx, t, conn, func(m map[string]json.RawMessage) bool { _, ok := m["topSellers"]; return ok })
+	return conn
+}
+
+// dial opens a WebSocket to in with c's session. Cookies are not kept
+// apart by port: the session's cookie, valid on every instance, goes to each.
+func dial(ctx context.Context, t *testing.T, in *apptest.Instance, c *http.Client) *websocket.Conn {
+	t.Helper()
 	u, _ := url.Parse(in.URL)
-	cookies := c.Jar.Cookies(u)
 	conn, _, err := websocket.Dial(ctx, "ws://"+u.Host+"/ws", &websocket.DialOptions{
-		HTTPHeader: http.Header{"Cookie": {cookieHeader(cookies)}, "Origin": {in.URL}},
+		HTTPHeader: http.Header{"Cookie": {cookieHeader(c.Jar.Cookies(u))}, "Origin": {in.URL}},
 	})
 	if err != nil {
 		t.Fatalf("dial %s: %v", in.Addr, err)
 	}
-	conn.SetReadLimit(-1)
 	t.Cleanup(func() { _ = conn.CloseNow() })
-	readUntil(ctx, t, conn, func(m map[string]json.RawMessage) bool { _, ok := m["topSellers"]; return ok })
 	return conn
 }
 
