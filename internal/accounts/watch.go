@@ -219,7 +219,8 @@ func (w *LoginWatch) endAccounts(ids []string) {
 	}
 }
 
-// checkAll checks every watch, a few at a time.
+// checkAll checks every watch, one after another (one round trip each),
+// so a resubscription does not send every check to Redis at once.
 func (w *LoginWatch) checkAll(ctx context.Context) {
 	var all []*watch
 	w.mu.Lock()
