@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -63,15 +62,7 @@ func TestOriginalBrowserClient(t *testing.T) {
 	}
 	get := func(path string, v any) {
 		t.Helper()
-		resp, err := browser.Get(in.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, v) != nil {
-			t.Fatalf("GET %s = %d %.200s", path, resp.StatusCode, body)
-		}
+		getJSON(t, browser, in.URL+path, v)
 	}
 
 	// 2. The dashboard's first data.
